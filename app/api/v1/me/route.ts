@@ -1,0 +1,12 @@
+import { withUser } from '@/lib/http/with-user';
+import { notFound } from '@/lib/errors';
+
+/** The acting user: the simplest way to check a token works. */
+export const GET = withUser(async (_req, { ctx, principal }) => {
+  const user = await ctx.db.user.findUnique({
+    where: { id: ctx.userId },
+    select: { id: true, email: true, name: true, timeZone: true, createdAt: true },
+  });
+  if (!user) throw notFound('user');
+  return { user, auth: { via: principal.via, scopes: principal.scopes } };
+});

@@ -1,0 +1,41 @@
+'use server';
+
+import { ZodError } from 'zod';
+import { db } from '@/lib/db/client';
+import { isAppError } from '@/lib/errors';
+import { signUpSchema } from '@/lib/identity/schemas';
+import { createUser } from '@/lib/identity/users';
+
+export interface SignUpState {
+  ok: boolean;
+  /** Field → message, shown next to the field. */
+  errors: Record<string, string>;
+  /** What was typed (never the password), so a failed submit loses nothing. */
+  values: { email: string; name: string; timeZone: string };
+}
+
+export async function signUpAction(_previous: SignUpState, form: FormData): Promise<SignUpState> {
+  const values = {
+    email: String(form.get('email') ?? ''),
+    name: String(form.get('name') ?? ''),
+    timeZone: String(form.get('timeZone') ?? '') || 'UTC',
+  };
+  const parsed = signUpSchema.safeParse({ ...values, password: String(form.get('password') ?? '') });
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error), values };
+  try {
+    await createUser(db(), parsed.data);
+    return { ok: true, errors: {}, values };
+  } catch (error) {
+    if (isAppError(error) && error.code === 'conflict') return { ok: false, errors: { email: error.message }, values };
+    throw error;
+  }
+}
+
+function fieldErrors(error: ZodError): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    errors[field] ??= issue.message;
+  }
+  return errors;
+}

@@ -1,0 +1,15 @@
+/** Prints rows as an aligned text table (the CLI's default output). */
+export function printTable(rows: Record<string, unknown>[], columns: { key: string; header: string }[]): void {
+  const cell = (value: unknown) => (value === null || value === undefined ? '—' : value instanceof Date ? value.toISOString() : String(value));
+  const widths = columns.map((c) => Math.max(c.header.length, ...rows.map((r) => cell(r[c.key]).length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  console.log(line(columns.map((c) => c.header.toUpperCase())));
+  for (const row of rows) console.log(line(columns.map((c) => cell(row[c.key]))));
+}
+
+export function printJson(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
+
+/** The first 8 characters of an id, as the CLI shows them. */
+export const shortId = (id: string) => id.slice(0, 8);

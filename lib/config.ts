@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+/**
+ * Typed configuration, validated once at start-up from process.env with SPEC §8's defaults.
+ * A malformed value stops the process with one line naming the variable (see ConfigError).
+ */
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly expected: string,
+    readonly received: string | undefined,
+  ) {
+    super(`invalid configuration: ${variable} ${expected}${received === undefined ? '' : ` (got ${JSON.stringify(received)})`}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const duration = (fallback: string) =>
+  z.preprocess(blankToUndefined, z.string().default(fallback)).transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === null) {
+      ctx.addIssue({ code: 'custom', message: 'must be a duration like 250ms, 5s, 1m or 24h' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const positiveInt = (fallback: number, max = 1_000_000) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d+$/, `must be a whole number from 1 to ${max}`)
+      .transform(Number)
+      .pipe(z.number().int().min(1, `must be a whole number from 1 to ${max}`).max(max, `must be a whole number from 1 to ${max}`))
+      .default(fallback),
+  );
+
+const boolean = (fallback: boolean) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .transform((v) => v === 'true' || v === '1' || v === 'yes')
+      .default(fallback),
+  );
+
+const url = (protocols: string[]) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      }, `must be a URL (${protocols.join(' or ')}//…)`)
+      .optional(),
+  );
+
+const hostPort = (fallback: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((value, ctx) => {
+        const match = /^(.*):(\d{1,5})$/.exec(value);
+        const port = match ? Number(match[2]) : NaN;
+        if (!match || port > 65535) {
+          ctx.addIssue({ code: 'custom', message: 'must be host:port, e.g. 0.0.0.0:8081' });
+          return z.NEVER;
+        }
+        return { host: match[1].replace(/^\[(.*)\]$/, '$1') || '0.0.0.0', port };
+      }),
+  );
+
+const encryptionKey = z
+  .string()
+  .refine((value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value.trim()) && Buffer.from(value.trim(), 'base64').length === 32, {
+    message: 'must be base64 of exactly 32 bytes (generate one with: openssl rand -base64 32)',
+  })
+  .transform((value) => value.trim());
+
+const optionalString = z.preprocess(blankToUndefined, z.string().optional());
+
+const configSchema = z.object({
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  RABBITMQ_URL: url(['amqp:', 'amqps:']),
+  ORBITA_ENCRYPTION_KEY: z.preprocess(blankToUndefined, encryptionKey.optional()),
+  ORBITA_ENCRYPTION_KEYS_OLD: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))
+      .pipe(z.array(encryptionKey))
+      .default([]),
+  ),
+  OUTBOX_POLL_INTERVAL: duration('1s'),
+  OUTBOX_BATCH_SIZE: positiveInt(100, 10_000),
+  OUTBOX_MAX_RETRIES: positiveInt(5, 1000),
+  OUTBOX_STATS_INTERVAL: duration('30s'),
+  OUTBOX_RETENTION_DAYS: positiveInt(14, 36_500),
+  OUTBOX_CLEANUP_INTERVAL: duration('24h'),
+  OUTBOX_PROCESSOR_ENABLED: boolean(true),
+  WORKER_HEALTH_ADDR: hostPort('0.0.0.0:8081'),
+  ORBITA_USER_ID: z.preprocess(blankToUndefined, z.uuid({ message: 'must be a user id (a UUID; see `orbita user list`)' }).optional()),
+  OAUTH_CLIENT_ID: optionalString,
+  OAUTH_CLIENT_SECRET: optionalString,
+  OAUTH_AUTH_URL: url(['https:', 'http:']),
+  OAUTH_TOKEN_URL: url(['https:', 'http:']),
+  OAUTH_REDIRECT_URL: url(['https:', 'http:']),
+  OAUTH_SCOPES: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default('https://www.googleapis.com/auth/calendar,openid,email')
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  ),
+  OAUTH_PROVIDER: z.preprocess(blankToUndefined, z.enum(['google'], { message: 'must be google' }).optional()),
+  CALENDAR_DELETE_MISSING: boolean(false),
+  CALENDAR_ID: z.preprocess(blankToUndefined, z.string().default('primary')),
+  STRIPE_API_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  GOOGLE_API_BASE_URL: z.preprocess(
+    blankToUndefined,
+    url(['https:', 'http:']).default('https://www.googleapis.com/').pipe(z.string()),
+  ),
+  STRIPE_API_BASE_URL: url(['https:', 'http:']),
+  MCP_ADDR: hostPort('0.0.0.0:8082'),
+  MCP_AUTH_TOKEN: optionalString,
+  PORT: z.preprocess(blankToUndefined, positiveInt(3000, 65535)),
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  ),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+/** Parses an environment into a Config, throwing ConfigError for the first malformed variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const variable = String(issue.path[0]);
+  const raw = env[variable];
+  // Secrets are never echoed back, not even in an error.
+  const secret = /KEY|SECRET|TOKEN|DATABASE_URL|RABBITMQ_URL/.test(variable);
+  throw new ConfigError(variable, issue.message, secret ? undefined : raw);
+}
+
+const cache = globalThis as unknown as { __orbitaConfig?: Config };
+
+/** The process configuration, parsed from process.env on first use and cached. */
+export function config(): Config {
+  cache.__orbitaConfig ??= parseConfig(process.env);
+  return cache.__orbitaConfig;
+}
+
+/** Forgets the cached config (tests that change process.env). */
+export function resetConfig(): void {
+  cache.__orbitaConfig = undefined;
+}
+
+/** True when Stripe is configured; without it the deployment is self-hosted and every module is on. */
+export const isStripeConfigured = (c: Config = config()) => Boolean(c.STRIPE_API_KEY);
+
+/** True when the OAuth variables needed for Google Calendar are all present. */
+export const isOAuthConfigured = (c: Config = config()) =>
+  Boolean(c.OAUTH_CLIENT_ID && c.OAUTH_CLIENT_SECRET && c.OAUTH_AUTH_URL && c.OAUTH_TOKEN_URL && c.OAUTH_REDIRECT_URL);

@@ -1,0 +1,52 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client';
+import { config } from '../config';
+import { unavailable } from '../errors';
+
+export type Db = PrismaClient;
+/** A client or an interactive-transaction client: what services accept as `db`. */
+export type DbTx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+export interface CreateDbOptions {
+  /** Pool size (default 10). */
+  max?: number;
+  /** How long to wait for a connection before failing (default 5 s), so a dead database fails fast. */
+  connectionTimeoutMillis?: number;
+}
+
+export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
+  });
+  return new PrismaClient({ adapter });
+}
+
+// One client per process, kept on globalThis so Next.js dev reloads do not open new pools.
+const holder = globalThis as unknown as { __orbitaDb?: { url: string; client: Db } };
+
+/** Points the process-wide client at `databaseUrl` (the CLI does this after starting the embedded database). */
+export function useDatabaseUrl(databaseUrl: string): Db {
+  if (holder.__orbitaDb?.url !== databaseUrl) {
+    void holder.__orbitaDb?.client.$disconnect();
+    holder.__orbitaDb = { url: databaseUrl, client: createDb(databaseUrl) };
+  }
+  return holder.__orbitaDb.client;
+}
+
+/** The process-wide client. */
+export function db(): Db {
+  if (holder.__orbitaDb) return holder.__orbitaDb.client;
+  const url = config().DATABASE_URL;
+  if (!url) {
+    throw unavailable('DATABASE_URL is not set: start Orbita with `npm start`, which provides the embedded database, or set DATABASE_URL');
+  }
+  return useDatabaseUrl(url);
+}
+
+export async function disconnectDb(): Promise<void> {
+  const current = holder.__orbitaDb;
+  holder.__orbitaDb = undefined;
+  await current?.client.$disconnect();
+}

@@ -1,0 +1,81 @@
+import type { Db, DbTx } from '../db/client';
+import { AppError, conflict } from '../errors';
+import type { User } from '../generated/prisma/client';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
+import { type CreateUserInput, createUserSchema } from './schemas';
+
+/** SPEC §1 defaults: 09:00–17:00, Monday (1) to Friday (5). */
+export const defaultWorkingHours = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 }));
+
+export type PublicUser = Pick<User, 'id' | 'email' | 'name' | 'timeZone' | 'createdAt'>;
+
+const publicFields = { id: true, email: true, name: true, timeZone: true, createdAt: true } as const;
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
+}
+
+/** Creates a user with the default working hours. A taken email is a conflict on `email`. */
+export async function createUser(db: Db, input: CreateUserInput): Promise<PublicUser> {
+  const data = createUserSchema.parse(input);
+  const passwordHash = data.password ? await hashPassword(data.password) : null;
+  try {
+    return await db.user.create({
+      data: {
+        email: data.email ?? null,
+        name: data.name || null,
+        passwordHash,
+        timeZone: data.timeZone,
+        workingHours: { create: defaultWorkingHours },
+      },
+      select: publicFields,
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw conflict('an account with this email already exists', { field: 'email' });
+    }
+    throw error;
+  }
+}
+
+export async function listUsers(db: DbTx): Promise<PublicUser[]> {
+  return db.user.findMany({ select: publicFields, orderBy: { createdAt: 'asc' } });
+}
+
+/** The user for an email + password, or null; takes the same time whether or not the email exists. */
+export async function verifyCredentials(db: DbTx, email: string, password: string): Promise<PublicUser | null> {
+  const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  if (!user?.passwordHash) {
+    await verifyPassword(password, await decoyPasswordHash());
+    return null;
+  }
+  if (!(await verifyPassword(password, user.passwordHash))) return null;
+  return { id: user.id, email: user.email, name: user.name, timeZone: user.timeZone, createdAt: user.createdAt };
+}
+
+export const localUserName = 'Local user';
+
+/**
+ * The user the CLI acts as (SPEC §1). With ORBITA_USER_ID: that user, or a clear error saying how to
+ * fix it. Without: the only user there is, created on first use; when several exist, the choice is
+ * the operator's.
+ */
+export async function resolveCliUser(db: Db, orbitaUserId: string | undefined): Promise<PublicUser> {
+  if (orbitaUserId) {
+    const user = await db.user.findUnique({ where: { id: orbitaUserId }, select: publicFields });
+    if (!user) {
+      throw new AppError(
+        'not_found',
+        `ORBITA_USER_ID=${orbitaUserId} is not a user here: run \`orbita user list\` and set ORBITA_USER_ID to one of the ids, or unset it to use the local user`,
+      );
+    }
+    return user;
+  }
+  const users = await db.user.findMany({ select: publicFields, orderBy: { createdAt: 'asc' }, take: 2 });
+  if (users.length === 1) return users[0];
+  if (users.length === 0) return createUser(db, { name: localUserName });
+  throw new AppError(
+    'validation_error',
+    'several users exist: set ORBITA_USER_ID to the one the CLI should act as (see `orbita user list`)',
+  );
+}

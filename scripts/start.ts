@@ -1,0 +1,99 @@
+/**
+ * `npm start`: the whole product on one machine. Without DATABASE_URL it starts the embedded
+ * database (PGlite, data under .orbita/), applies migrations, builds the app if needed and starts
+ * the dashboard on PORT (default 3000). With DATABASE_URL it uses that server and never touches PGlite.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { config, ConfigError } from '../lib/config';
+import { migrateUp } from '../lib/db/migrate';
+import { resolveDatabase } from '../lib/db/resolve';
+import { orbitaHome, projectRoot } from '../lib/paths';
+
+const dev = process.argv.includes('--dev');
+const nextBin = path.join(projectRoot, 'node_modules', 'next', 'dist', 'bin', 'next');
+
+function say(message: string) {
+  console.log(`orbita: ${message}`);
+}
+
+/** A stable session secret for local use, kept in .orbita/ so sign-ins survive restarts. */
+function localAuthSecret(): string {
+  const file = path.join(orbitaHome(), 'auth-secret');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(orbitaHome(), { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+/** True when .next holds a production build newer than every source file. */
+function buildIsFresh(): boolean {
+  const buildId = path.join(projectRoot, '.next', 'BUILD_ID');
+  if (!fs.existsSync(buildId)) return false;
+  const builtAt = fs.statSync(buildId).mtimeMs;
+  const stack = ['app', 'lib', 'components', 'public', 'next.config.js', 'instrumentation.ts', 'package.json'].map((p) => path.join(projectRoot, p));
+  while (stack.length) {
+    const entry = stack.pop() as string;
+    if (!fs.existsSync(entry)) continue;
+    const stat = fs.statSync(entry);
+    if (stat.isDirectory()) stack.push(...fs.readdirSync(entry).map((child) => path.join(entry, child)));
+    else if (stat.mtimeMs > builtAt) return false;
+  }
+  return true;
+}
+
+async function main() {
+  const c = config();
+  const database = await resolveDatabase();
+  if (c.DATABASE_URL) {
+    const applied = await migrateUp(c.DATABASE_URL);
+    say(`using DATABASE_URL${applied.length ? `; applied ${applied.length} migration(s)` : ''}`);
+  } else {
+    say(`embedded database ready (${path.join(orbitaHome(), 'pgdata')}); set DATABASE_URL to use your own PostgreSQL`);
+  }
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET || localAuthSecret(),
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL || `http://localhost:${c.PORT}`,
+    PORT: String(c.PORT),
+  };
+
+  if (!dev && !buildIsFresh()) {
+    say('building the dashboard (first start or changed sources)…');
+    const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: projectRoot, stdio: 'inherit', env: { ...env, NODE_ENV: 'production' } });
+    if (build.status !== 0) {
+      await database.stop();
+      process.exit(build.status ?? 1);
+    }
+  }
+
+  say(`dashboard on http://localhost:${c.PORT}`);
+  const server = spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '--port', String(c.PORT)], {
+    cwd: projectRoot,
+    stdio: 'inherit',
+    env,
+  });
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    server.kill(signal);
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  server.on('exit', async (code) => {
+    await database.stop();
+    process.exit(stopping ? 0 : (code ?? 1));
+  });
+}
+
+main().catch((error) => {
+  console.error(`orbita: ${error instanceof ConfigError ? error.message : `could not start: ${(error as Error).message}`}`);
+  process.exit(1);
+});
