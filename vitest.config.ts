@@ -11,5 +11,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Each file gets its own database; two at once suits the 2-core reference machine.
     maxWorkers: 2,
+    env: { LOG_LEVEL: 'silent' },
   },
 });

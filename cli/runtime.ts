@@ -1,6 +1,6 @@
 import { config } from '../lib/config';
 import { systemClock, type ServiceContext } from '../lib/context';
-import { type Db, disconnectDb, useDatabaseUrl } from '../lib/db/client';
+import { type Db, disconnectDb, connectDatabase } from '../lib/db/client';
 import { resolveDatabase } from '../lib/db/resolve';
 import { resolveCliUser } from '../lib/identity/users';
 
@@ -8,7 +8,7 @@ import { resolveCliUser } from '../lib/identity/users';
 export async function withDatabase<T>(fn: (db: Db, databaseUrl: string) => Promise<T>): Promise<T> {
   const database = await resolveDatabase();
   try {
-    return await fn(useDatabaseUrl(database.url), database.url);
+    return await fn(connectDatabase(database.url), database.url);
   } finally {
     await disconnectDb();
     await database.stop();

@@ -27,7 +27,7 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
 const holder = globalThis as unknown as { __orbitaDb?: { url: string; client: Db } };
 
 /** Points the process-wide client at `databaseUrl` (the CLI does this after starting the embedded database). */
-export function useDatabaseUrl(databaseUrl: string): Db {
+export function connectDatabase(databaseUrl: string): Db {
   if (holder.__orbitaDb?.url !== databaseUrl) {
     void holder.__orbitaDb?.client.$disconnect();
     holder.__orbitaDb = { url: databaseUrl, client: createDb(databaseUrl) };
@@ -42,7 +42,7 @@ export function db(): Db {
   if (!url) {
     throw unavailable('DATABASE_URL is not set: start Orbita with `npm start`, which provides the embedded database, or set DATABASE_URL');
   }
-  return useDatabaseUrl(url);
+  return connectDatabase(url);
 }
 
 export async function disconnectDb(): Promise<void> {

@@ -79,7 +79,8 @@ function acquireLock(): boolean {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(fs.readFileSync(lockFile(), 'utf8'));
-      if (holder && holder !== process.pid && isAlive(holder)) return false;
+      // A live holder, this process included, owns the files: PGlite must never open them twice.
+      if (holder && isAlive(holder)) return false;
       fs.rmSync(lockFile(), { force: true });
     }
   }

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { runCli } from '../helpers/cli';
+
+let database: TestDatabase;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  env = { DATABASE_URL: database.url };
+});
+afterAll(async () => database?.drop());
+
+describe('orbita CLI', () => {
+  it('prints help', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Usage: orbita/);
+    expect(result.stdout).toMatch(/health/);
+    expect(result.stdout).toMatch(/user/);
+  });
+
+  it('health: one line per check, exit 0 when the database answers', async () => {
+    const result = await runCli(['health'], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^database\s+ok\s+reachable \(\d+ ms\)$/m);
+  });
+
+  it('health --json', async () => {
+    const result = await runCli(['health', '--json'], env);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'ok', checks: [{ name: 'database', ok: true }] });
+  });
+
+  it('health against a database that is not there: a failure line, exit 1, within 5 s', async () => {
+    const result = await runCli(['health'], { DATABASE_URL: 'postgres://nowhere:1/x' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^database\s+FAIL\s+/m);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(result.ms).toBeLessThan(5000);
+  });
+
+  it('health against a refused port fails fast too', async () => {
+    const result = await runCli(['health', '--json'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x' });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'fail', checks: [{ name: 'database', ok: false, detail: expect.stringMatching(/refused/) }] });
+  });
+
+  it('user create and user list', async () => {
+    const created = await runCli(['user', 'create', '--email', 'Zed@Example.com', '--name', 'Zed', '--time-zone', 'Asia/Tokyo', '--password-stdin', '--json'], env, 'a long password\n');
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const user = JSON.parse(created.stdout);
+    expect(user).toMatchObject({ email: 'zed@example.com', name: 'Zed', timeZone: 'Asia/Tokyo' });
+    const stored = await database.db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(stored.passwordHash).toMatch(/^scrypt\$/);
+
+    const listed = await runCli(['user', 'list'], env);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^ID\s+EMAIL\s+NAME\s+TIME ZONE\s+CREATED$/m);
+    expect(listed.stdout).toContain(user.id);
+    expect(JSON.parse((await runCli(['user', 'list', '--json'], env)).stdout).map((u: { id: string }) => u.id)).toContain(user.id);
+  });
+
+  it.each([
+    [['user', 'create', '--email', 'not-an-email'], /^orbita: email: enter a valid email address$/],
+    [['user', 'create', '--time-zone', 'Nowhere/Land'], /^orbita: timeZone: unknown time zone/],
+    [['user', 'frobnicate'], /^orbita: unknown command 'frobnicate'/],
+    [['health', '--bogus'], /^orbita: unknown option '--bogus'/],
+  ])('bad input %j: one clear line, exit 2, nothing written', async (args, message) => {
+    const before = await database.db.user.count();
+    const result = await runCli(args, env);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(await database.db.user.count()).toBe(before);
+  });
+
+  it('a taken email is refused', async () => {
+    await runCli(['user', 'create', '--email', 'twice@example.com'], env);
+    const again = await runCli(['user', 'create', '--email', 'twice@example.com'], env);
+    expect(again.code).toBe(4);
+    expect(again.stderr.trim()).toBe('orbita: an account with this email already exists');
+  });
+
+  it('a malformed variable stops the CLI with one line naming it', async () => {
+    const result = await runCli(['health'], { ...env, OUTBOX_POLL_INTERVAL: 'often' });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('orbita: invalid configuration: OUTBOX_POLL_INTERVAL must be a duration like 250ms, 5s, 1m or 24h (got "often")');
+  });
+});
