@@ -1,8 +1,8 @@
 'use server';
 
-import { ZodError } from 'zod';
 import { db } from '@/lib/db/client';
 import { isAppError } from '@/lib/errors';
+import { fieldErrors } from '@/lib/http/errors';
 import { signUpSchema } from '@/lib/identity/schemas';
 import { createUser } from '@/lib/identity/users';
 
@@ -29,13 +29,4 @@ export async function signUpAction(_previous: SignUpState, form: FormData): Prom
     if (isAppError(error) && error.code === 'conflict') return { ok: false, errors: { email: error.message }, values };
     throw error;
   }
-}
-
-function fieldErrors(error: ZodError): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? 'form');
-    errors[field] ??= issue.message;
-  }
-  return errors;
 }

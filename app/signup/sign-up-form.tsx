@@ -12,7 +12,9 @@ export function SignUpForm() {
   const router = useRouter();
   const [state, action, pending] = useActionState(signUpAction, initial);
   const [timeZone, setTimeZone] = useState('UTC');
-  const password = useRef<HTMLInputElement>(null);
+  // React resets the form once the action finishes, so the password for the automatic sign-in is
+  // taken at submit time; it never leaves this component except to next-auth.
+  const submittedPassword = useRef('');
   const [signInError, setSignInError] = useState<string | null>(null);
 
   // The default time zone is the browser's (SPEC §1).
@@ -23,7 +25,7 @@ export function SignUpForm() {
   // Account created: sign straight in with what was typed.
   useEffect(() => {
     if (!state.ok) return;
-    void signIn('credentials', { email: state.values.email, password: password.current?.value ?? '', redirect: false }).then((result) => {
+    void signIn('credentials', { email: state.values.email, password: submittedPassword.current, redirect: false }).then((result) => {
       if (result?.ok) {
         router.replace('/today');
         router.refresh();
@@ -34,7 +36,14 @@ export function SignUpForm() {
   }, [state, router]);
 
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <form
+      action={action}
+      onSubmit={(event) => {
+        submittedPassword.current = (event.currentTarget.elements.namedItem('password') as HTMLInputElement).value;
+      }}
+      className="space-y-4"
+      noValidate
+    >
       <Field label="Name" name="name" autoComplete="name" defaultValue={state.values.name} error={state.errors.name} />
       <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={state.values.email} error={state.errors.email} />
       <Field
@@ -43,7 +52,6 @@ export function SignUpForm() {
         type="password"
         autoComplete="new-password"
         required
-        ref={password}
         hint="At least 8 characters."
         error={state.errors.password}
       />

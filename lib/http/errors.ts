@@ -10,6 +10,13 @@ export function fromZodError(error: ZodError): AppError {
   return new AppError('validation_error', message, { issues });
 }
 
+/** The first message per top-level field, for forms that show each error next to its field. */
+export function fieldErrors(error: ZodError): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
+  return errors;
+}
+
 /** Any thrown value as an AppError; unknown errors are logged and become an opaque 500. */
 export function toAppError(error: unknown): AppError | null {
   if (isAppError(error)) return error;

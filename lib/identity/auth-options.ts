@@ -5,7 +5,7 @@ import { config } from '../config';
 import { db } from '../db/client';
 import { logger } from '../logger';
 import { emailSchema } from './schemas';
-import { verifyCredentials } from './users';
+import { defaultWorkingHours, verifyCredentials } from './users';
 
 /** Finds or creates the Orbita user behind a Google sign-in and links the account. */
 async function userForGoogleAccount(providerAccountId: string, email: string | null | undefined, name: string | null | undefined) {
@@ -23,7 +23,7 @@ async function userForGoogleAccount(providerAccountId: string, email: string | n
       data: {
         email: normalizedEmail,
         name: name ?? null,
-        workingHours: { create: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 })) },
+        workingHours: { create: defaultWorkingHours },
       },
       select: { id: true },
     }));

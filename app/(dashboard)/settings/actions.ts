@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { systemClock, type ServiceContext } from '@/lib/context';
 import { db } from '@/lib/db/client';
 import { isAppError } from '@/lib/errors';
+import { fieldErrors } from '@/lib/http/errors';
 import { createTokenSchema } from '@/lib/identity/schemas';
 import { requireSessionUser } from '@/lib/identity/session';
 import { createAccessToken, revokeAccessToken } from '@/lib/identity/tokens';
@@ -23,11 +24,7 @@ export interface CreateTokenState {
 export async function createTokenAction(_previous: CreateTokenState, form: FormData): Promise<CreateTokenState> {
   const values = { name: String(form.get('name') ?? ''), scopes: form.getAll('scopes').map(String) };
   const parsed = createTokenSchema.safeParse(values);
-  if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-    return { token: null, errors, values };
-  }
+  if (!parsed.success) return { token: null, errors: fieldErrors(parsed.error), values };
   const { token } = await createAccessToken(await sessionContext(), parsed.data);
   revalidatePath('/settings');
   return { token, errors: {}, values: { name: '', scopes: ['read', 'write'] } };
