@@ -31,6 +31,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(`orbita: ${error instanceof ConfigError ? error.message : (error as Error).message}`);
+  console.error(`orbita: ${error instanceof ConfigError ? error.message : `database command failed: ${(error as Error).message}`}`);
   process.exit(1);
 });

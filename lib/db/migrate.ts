@@ -12,34 +12,29 @@ export interface MigrationStatus {
 
 type Log = (message: string) => void;
 
-/** Applies every pending migration (idempotent). Returns the names applied now. */
-export async function migrateUp(databaseUrl: string, log: Log = () => {}): Promise<string[]> {
-  const applied = await runner({
+function runnerOptions(databaseUrl: string, log: Log) {
+  return {
     databaseUrl,
     dir: migrationsDir,
     migrationsTable,
-    direction: 'up',
     checkOrder: true,
     singleTransaction: true,
     log,
-    logger: { debug: () => {}, info: log, warn: log, error: log },
-  });
+    // Failures are thrown to the caller, which reports them once; the runner's own error output
+    // (a multi-line dump with a stack) is dropped.
+    logger: { debug: () => {}, info: log, warn: log, error: () => {} },
+  };
+}
+
+/** Applies every pending migration (idempotent). Returns the names applied now. */
+export async function migrateUp(databaseUrl: string, log: Log = () => {}): Promise<string[]> {
+  const applied = await runner({ ...runnerOptions(databaseUrl, log), direction: 'up' });
   return applied.map((m) => m.name);
 }
 
 /** Rolls back `steps` migrations (default one) with their committed down scripts. */
 export async function migrateDown(databaseUrl: string, steps = 1, log: Log = () => {}): Promise<string[]> {
-  const reverted = await runner({
-    databaseUrl,
-    dir: migrationsDir,
-    migrationsTable,
-    direction: 'down',
-    count: steps,
-    checkOrder: true,
-    singleTransaction: true,
-    log,
-    logger: { debug: () => {}, info: log, warn: log, error: log },
-  });
+  const reverted = await runner({ ...runnerOptions(databaseUrl, log), direction: 'down', count: steps });
   return reverted.map((m) => m.name);
 }
 
