@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, config } from '../lib/config';
 import { toAppError } from '../lib/http/errors';
 import { registerHealth } from './commands/health';
+import { registerOutbox } from './commands/outbox';
 import { registerUser } from './commands/user';
 
 /** The `orbita` program. Commands are thin: parse flags, call one lib/ service, print. */
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `orbita: ${text.slice(7)}` : text) });
   registerHealth(program);
   registerUser(program);
+  registerOutbox(program);
   return program;
 }
 

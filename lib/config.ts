@@ -109,6 +109,8 @@ const configSchema = z.object({
   OUTBOX_RETENTION_DAYS: positiveInt(14, 36_500),
   OUTBOX_CLEANUP_INTERVAL: duration('24h'),
   OUTBOX_PROCESSOR_ENABLED: boolean(true),
+  /** How long a claimed batch is leased; a crashed worker's rows go to another worker after it. */
+  OUTBOX_LEASE_DURATION: duration('30s'),
   WORKER_HEALTH_ADDR: hostPort('0.0.0.0:8081'),
   ORBITA_USER_ID: z.preprocess(blankToUndefined, z.uuid({ message: 'must be a user id (a UUID; see `orbita user list`)' }).optional()),
   OAUTH_CLIENT_ID: optionalString,

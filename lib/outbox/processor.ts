@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { OutboxRow } from './events';
+import type { Publisher } from './publisher';
+import { claimBatch, markFailed, markPublished, releaseLeases } from './store';
+
+export interface ProcessorOptions {
+  databaseUrl: string;
+  publisher: Publisher;
+  logger: Logger;
+  batchSize: number;
+  pollIntervalMs: number;
+  maxRetries: number;
+  /** How long a claim is held before another worker may take the rows (a crashed worker's). */
+  leaseSeconds?: number;
+}
+
+/** Counters for this process since it started (SPEC §8). */
+export interface ProcessorCounters {
+  published: number;
+  failed: number;
+  dead: number;
+}
+
+const maxBrokerBackoffMs = 30_000;
+
+/**
+ * Publishes outbox rows to the broker. Any number of processors may run against one database:
+ * claims are leased and serialised, events of one aggregate go out in commit order, a row is
+ * marked published only after the broker confirmed it, a rejected publish is retried with backoff
+ * and dead-lettered after `maxRetries`, and a broker outage leaves rows pending (no retry is
+ * counted) while the processor reconnects with backoff.
+ */
+export class OutboxProcessor {
+  readonly owner = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly counters: ProcessorCounters = { published: 0, failed: 0, dead: 0 };
+  /** When the loop last made progress (for stall detection in /healthz). */
+  heartbeat = Date.now();
+
+  private readonly pool: pg.Pool;
+  private listener: pg.Client | null = null;
+  private running = false;
+  private closed = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private pendingWake = false;
+  private brokerBackoffMs = 1000;
+
+  constructor(private readonly options: ProcessorOptions) {
+    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 3, connectionTimeoutMillis: 5000 });
+    this.pool.on('error', (error) => options.logger.warn({ err: error.message }, 'outbox database connection error'));
+  }
+
+  get publisherName(): string {
+    return this.options.publisher.name;
+  }
+
+  get brokerConnected(): boolean {
+    return this.options.publisher.connected;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.heartbeat = Date.now();
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  /** Stops claiming, lets the batch in flight finish, then closes everything (also after drain()). */
+  async stop(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.running = false;
+    this.notify();
+    await this.loop;
+    this.loop = null;
+    await this.listener?.end().catch(() => {});
+    this.listener = null;
+    await this.options.publisher.close();
+    await this.pool.end().catch(() => {});
+  }
+
+  /** Processes until nothing is claimable (or `timeoutMs` passes); for the CLI and tests. Returns rows published. */
+  async drain(timeoutMs = 10_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    const before = this.counters.published;
+    while (Date.now() < deadline) {
+      if (!(await this.ensureBroker())) break;
+      const rows = await claimBatch(this.pool, this.owner, this.options.batchSize, this.leaseSeconds);
+      if (!rows.length) break;
+      await this.processBatch(rows);
+    }
+    return this.counters.published - before;
+  }
+
+  private get leaseSeconds(): number {
+    return this.options.leaseSeconds ?? 30;
+  }
+
+  private notify(): void {
+    this.pendingWake = true;
+    this.wake?.();
+  }
+
+  /** Sleeps until `ms` passes, a NOTIFY arrives, or stop() is called. */
+  private sleep(ms: number): Promise<void> {
+    if (this.pendingWake || !this.running) {
+      this.pendingWake = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        this.pendingWake = false;
+        done();
+      };
+    });
+  }
+
+  /** LISTEN for inserts (PostgreSQL); polling covers the embedded database and lost listeners. */
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.options.databaseUrl, connectionTimeoutMillis: 5000 });
+    client.on('notification', () => this.notify());
+    client.on('error', () => {
+      if (this.listener === client) this.listener = null;
+    });
+    try {
+      await client.connect();
+      await client.query('LISTEN orbita_outbox');
+      if (!this.running) return void (await client.end());
+      this.listener = client;
+    } catch {
+      await client.end().catch(() => {});
+    }
+  }
+
+  private async ensureBroker(): Promise<boolean> {
+    const publisher = this.options.publisher;
+    if (publisher.connected) return true;
+    try {
+      await publisher.connect();
+      this.brokerBackoffMs = 1000;
+      this.options.logger.info({ publisher: publisher.name }, 'broker connected');
+      return true;
+    } catch (error) {
+      this.options.logger.warn({ err: (error as Error).message, retry_in_ms: this.brokerBackoffMs }, 'broker unavailable; events stay pending');
+      return false;
+    }
+  }
+
+  private async run(): Promise<void> {
+    let lastListenAttempt = Date.now();
+    while (this.running) {
+      this.heartbeat = Date.now();
+      if (!this.listener && Date.now() - lastListenAttempt > 10_000) {
+        lastListenAttempt = Date.now();
+        void this.listen();
+      }
+      if (!(await this.ensureBroker())) {
+        await this.sleep(this.brokerBackoffMs * (0.8 + Math.random() * 0.4));
+        this.brokerBackoffMs = Math.min(this.brokerBackoffMs * 2, maxBrokerBackoffMs);
+        continue;
+      }
+      let rows: OutboxRow[];
+      try {
+        rows = await claimBatch(this.pool, this.owner, this.options.batchSize, this.leaseSeconds);
+      } catch (error) {
+        this.options.logger.warn({ err: (error as Error).message }, 'outbox claim failed');
+        await this.sleep(this.options.pollIntervalMs);
+        continue;
+      }
+      if (!rows.length) {
+        await this.sleep(this.options.pollIntervalMs);
+        continue;
+      }
+      try {
+        await this.processBatch(rows);
+      } catch (error) {
+        // The database failed while recording results: the leases expire and the rows are retried.
+        this.options.logger.warn({ err: (error as Error).message }, 'outbox batch bookkeeping failed');
+        await this.sleep(this.options.pollIntervalMs);
+      }
+    }
+  }
+
+  /**
+   * Publishes a claimed batch in waves: wave k holds the k-th event of every aggregate in the
+   * batch, so an event is only sent once every earlier event of its aggregate was confirmed. A
+   * rejected event holds back the rest of its aggregate; a lost connection gives everything
+   * unconfirmed back.
+   */
+  async processBatch(rows: OutboxRow[]): Promise<void> {
+    const byAggregate = new Map<string, OutboxRow[]>();
+    for (const row of rows) {
+      const key = `${row.aggregateType}\u0000${row.aggregateId}`;
+      const list = byAggregate.get(key);
+      if (list) list.push(row);
+      else byAggregate.set(key, [row]);
+    }
+    const queues = [...byAggregate.values()];
+    const published: string[] = [];
+    const failures: { sequence: string; error: string }[] = [];
+    const giveBack: string[] = [];
+
+    for (let wave = 0; queues.length; wave++) {
+      const batch = queues.map((queue) => queue[wave]);
+      const results = await this.options.publisher.publishBatch(batch);
+      this.heartbeat = Date.now();
+      let brokerLost = false;
+      for (let i = batch.length - 1; i >= 0; i--) {
+        const result = results[i];
+        const queue = queues[i];
+        if (result.ok) {
+          published.push(batch[i].sequence);
+        } else if (result.transient) {
+          brokerLost = true;
+          giveBack.push(...queue.slice(wave).map((r) => r.sequence));
+        } else {
+          failures.push({ sequence: batch[i].sequence, error: result.error });
+          giveBack.push(...queue.slice(wave + 1).map((r) => r.sequence));
+        }
+        if (!result.ok || wave + 1 >= queue.length) queues.splice(i, 1);
+      }
+      if (brokerLost) {
+        for (const queue of queues) giveBack.push(...queue.slice(wave + 1).map((r) => r.sequence));
+        queues.length = 0;
+      }
+    }
+
+    await markPublished(this.pool, this.owner, published);
+    const dead = await markFailed(this.pool, this.owner, failures, this.options.maxRetries);
+    await releaseLeases(this.pool, this.owner, giveBack);
+    this.counters.published += published.length;
+    this.counters.failed += failures.length;
+    this.counters.dead += dead;
+    if (failures.length) {
+      this.options.logger.warn({ failed: failures.length, dead, error: failures[0].error }, 'outbox publish failed; will retry with backoff');
+    }
+  }
+}

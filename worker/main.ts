@@ -1,0 +1,83 @@
+/**
+ * The standalone worker (`npm run worker`): outbox processor, cleanup job, periodic stats log and
+ * the health server on WORKER_HEALTH_ADDR. SIGTERM/SIGINT drain the batch in flight and exit 0.
+ */
+import pg from 'pg';
+import { config, ConfigError } from '../lib/config';
+import { resolveDatabase } from '../lib/db/resolve';
+import { formatDuration } from '../lib/duration';
+import { logger } from '../lib/logger';
+import { createProcessor } from '../lib/outbox';
+import { collectStats, runCleanup } from '../lib/outbox/jobs';
+import { createHealthServer } from './health';
+
+async function main() {
+  const c = config();
+  const database = await resolveDatabase();
+  const processor = createProcessor(c, database.url, logger);
+  const pool = new pg.Pool({ connectionString: database.url, max: 2, connectionTimeoutMillis: 5000 });
+  pool.on('error', () => {});
+
+  processor.start();
+  logger.info(
+    {
+      publisher: processor.publisherName,
+      batch_size: c.OUTBOX_BATCH_SIZE,
+      poll_interval: formatDuration(c.OUTBOX_POLL_INTERVAL),
+      max_retries: c.OUTBOX_MAX_RETRIES,
+      owner: processor.owner,
+    },
+    'outbox worker started',
+  );
+
+  const logStats = async () => {
+    try {
+      logger.info(await collectStats(pool, processor), 'outbox stats');
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'outbox stats unavailable');
+    }
+  };
+  const cleanup = async () => {
+    try {
+      await runCleanup(pool, c.OUTBOX_RETENTION_DAYS, logger);
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'outbox cleanup failed');
+    }
+  };
+  const statsTimer = setInterval(logStats, c.OUTBOX_STATS_INTERVAL);
+  const cleanupTimer = setInterval(cleanup, c.OUTBOX_CLEANUP_INTERVAL);
+  void cleanup();
+
+  const health = createHealthServer({ pool, processor, databaseUrl: database.url, pollIntervalMs: c.OUTBOX_POLL_INTERVAL });
+  const { host, port } = c.WORKER_HEALTH_ADDR;
+  await new Promise<void>((resolve, reject) => {
+    health.once('error', reject);
+    health.listen(port, host, () => resolve());
+  });
+  const address = health.address();
+  logger.info({ addr: typeof address === 'object' && address ? `${address.address}:${address.port}` : `${host}:${port}` }, 'worker health server listening');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker stopping: draining the batch in flight');
+    clearInterval(statsTimer);
+    clearInterval(cleanupTimer);
+    health.close();
+    await processor.stop();
+    await logStats();
+    await pool.end().catch(() => {});
+    await database.stop();
+    logger.info('worker stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  const message = error instanceof ConfigError ? error.message : `worker failed to start: ${(error as Error).message}`;
+  console.error(`orbita: ${message}`);
+  process.exit(1);
+});
