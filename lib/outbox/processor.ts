@@ -87,13 +87,35 @@ export class OutboxProcessor {
   async drain(timeoutMs = 10_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     const before = this.counters.published;
-    while (Date.now() < deadline) {
-      if (!(await this.ensureBroker())) break;
-      const rows = await claimBatch(this.pool, this.owner, this.options.batchSize, this.leaseSeconds);
-      if (!rows.length) break;
-      await this.processBatch(rows);
-    }
+    if (await this.ensureBroker()) await this.pump(() => Date.now() < deadline);
     return this.counters.published - before;
+  }
+
+  /**
+   * Claims and publishes until nothing is claimable, with up to two batches in flight: the next
+   * claim and publish overlap the current batch's confirms and bookkeeping. That is order-safe:
+   * a claim skips every event whose aggregate has an earlier event still leased, so batches in
+   * flight never share an aggregate.
+   */
+  private async pump(keepGoing: () => boolean): Promise<void> {
+    let inFlight: Promise<void> | null = null;
+    try {
+      while (keepGoing() && this.options.publisher.connected) {
+        const rows = await claimBatch(this.pool, this.owner, this.options.batchSize, this.leaseSeconds);
+        if (!rows.length) {
+          if (!inFlight) return;
+          // What is left may be waiting behind the batch in flight.
+          await inFlight;
+          inFlight = null;
+          continue;
+        }
+        const previous: Promise<void> | null = inFlight;
+        inFlight = this.processBatch(rows);
+        if (previous) await previous;
+      }
+    } finally {
+      await inFlight;
+    }
   }
 
   private get leaseSeconds(): number {
@@ -169,25 +191,13 @@ export class OutboxProcessor {
         this.brokerBackoffMs = Math.min(this.brokerBackoffMs * 2, maxBrokerBackoffMs);
         continue;
       }
-      let rows: OutboxRow[];
       try {
-        rows = await claimBatch(this.pool, this.owner, this.options.batchSize, this.leaseSeconds);
+        await this.pump(() => this.running);
       } catch (error) {
-        this.options.logger.warn({ err: (error as Error).message }, 'outbox claim failed');
-        await this.sleep(this.options.pollIntervalMs);
-        continue;
+        // A claim or the bookkeeping failed (database trouble): leases expire and rows are retried.
+        this.options.logger.warn({ err: (error as Error).message }, 'outbox processing failed');
       }
-      if (!rows.length) {
-        await this.sleep(this.options.pollIntervalMs);
-        continue;
-      }
-      try {
-        await this.processBatch(rows);
-      } catch (error) {
-        // The database failed while recording results: the leases expire and the rows are retried.
-        this.options.logger.warn({ err: (error as Error).message }, 'outbox batch bookkeeping failed');
-        await this.sleep(this.options.pollIntervalMs);
-      }
+      await this.sleep(this.options.pollIntervalMs);
     }
   }
 

@@ -30,6 +30,7 @@ WITH candidate AS (
           AND e.sequence < o.sequence
           AND e.published_at IS NULL
           AND e.dead_lettered_at IS NULL
+          AND (e.leased_until IS NOT NULL OR e.next_retry_at IS NOT NULL) -- matches outbox_events_blocking_idx
           AND ((e.leased_until IS NOT NULL AND e.leased_until >= now()) OR (e.next_retry_at IS NOT NULL AND e.next_retry_at > now()))
      )
    ORDER BY o.sequence
@@ -38,8 +39,8 @@ WITH candidate AS (
 )
 UPDATE outbox_events t
    SET leased_until = now() + make_interval(secs => $2::double precision), lease_owner = $3
-  FROM candidate
- WHERE t.sequence = candidate.sequence
+ -- by primary key: a join here lets the planner seq-scan the whole (mostly published) table
+ WHERE t.sequence = ANY (ARRAY(SELECT sequence FROM candidate))
 RETURNING t.sequence::text AS sequence, t.event_id AS "eventId", t.aggregate_type AS "aggregateType", t.aggregate_id AS "aggregateId",
           t.event_type AS "eventType", t.payload, t.metadata, t.created_at AS "createdAt", t.retry_count AS "retryCount"`;
 
