@@ -3,5 +3,7 @@
 // `npm install` with no build step.
 import { register } from 'tsx/esm/api';
 
+// Marks the process as the CLI before any module loads: logs then go to stderr, never into --json output.
+process.env.ORBITA_CLI = '1';
 register();
 await import('../cli/main.ts');

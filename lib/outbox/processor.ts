@@ -110,7 +110,12 @@ export class OutboxProcessor {
           continue;
         }
         const previous: Promise<void> | null = inFlight;
-        inFlight = this.processBatch(rows);
+        // Settled here, not where it is awaited: a rejection while the other batch is awaited would
+        // otherwise be unhandled. Rows whose bookkeeping failed stay leased and go out again after
+        // the lease (at-least-once).
+        inFlight = this.processBatch(rows).catch((error: Error) =>
+          this.options.logger.warn({ err: error.message }, 'outbox batch bookkeeping failed; rows retry after their lease'),
+        );
         if (previous) await previous;
       }
     } finally {
@@ -194,8 +199,8 @@ export class OutboxProcessor {
       try {
         await this.pump(() => this.running);
       } catch (error) {
-        // A claim or the bookkeeping failed (database trouble): leases expire and rows are retried.
-        this.options.logger.warn({ err: (error as Error).message }, 'outbox processing failed');
+        // A claim failed (database trouble): poll again later.
+        this.options.logger.warn({ err: (error as Error).message }, 'outbox claim failed');
       }
       await this.sleep(this.options.pollIntervalMs);
     }

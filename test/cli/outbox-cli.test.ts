@@ -58,8 +58,10 @@ describe('orbita outbox', () => {
     await runCli(['outbox', 'stats'], env);
     expect(await database.db.outboxEvent.count({ where: { publishedAt: null, deadLetteredAt: null } })).toBe(1);
     // Without RABBITMQ_URL the development log publisher takes them.
-    const result = await runCli(['outbox', 'stats'], { DATABASE_URL: database.url });
+    const result = await runCli(['outbox', 'stats', '--json'], { DATABASE_URL: database.url, LOG_LEVEL: 'info' });
     expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ pending: 1 }); // logs never mix into --json output
+    expect(result.stderr).toMatch(/LOGGED, NOT PUBLISHED/);
     expect(await database.db.outboxEvent.count({ where: { publishedAt: null, deadLetteredAt: null } })).toBe(0);
   });
 });
