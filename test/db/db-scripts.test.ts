@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../lib/paths';
+import { migrationsDir, projectRoot } from '../../lib/paths';
 import { createEmptyDatabase } from '../helpers/database';
 
 // `npm run db:migrate | db:rollback | db:status` run scripts/db.ts; this runs it the same way.
@@ -26,22 +27,28 @@ function dbScript(command: string, env: Record<string, string> = {}): Promise<{ 
 }
 
 describe('npm run db:*', () => {
-  it('status, migrate (idempotent), rollback one step, migrate again', async () => {
+  it('status, migrate (idempotent), rollback one step at a time, migrate again', async () => {
+    const names = fs.readdirSync(migrationsDir).filter((f) => f.endsWith('.sql')).sort().map((f) => f.replace(/\.sql$/, ''));
+    expect(names.length).toBeGreaterThan(0);
+
     let result = await dbScript('status');
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/^pending\s+1764201600000_initial-schema$/m);
+    for (const name of names) expect(result.out).toMatch(new RegExp(`^pending\\s+${name}$`, 'm'));
 
     result = await dbScript('migrate');
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/applied 1 migration\(s\): 1764201600000_initial-schema/);
+    expect(result.out).toContain(`applied ${names.length} migration(s): ${names.join(', ')}`);
     expect((await dbScript('migrate')).out).toMatch(/database is up to date/);
-    expect((await dbScript('status')).out).toMatch(/^applied\s+1764201600000_initial-schema\s+\(/m);
+    result = await dbScript('status');
+    for (const name of names) expect(result.out).toMatch(new RegExp(`^applied\\s+${name}\\s+\\(`, 'm'));
 
-    result = await dbScript('rollback');
-    expect(result.code).toBe(0);
-    expect(result.out).toMatch(/rolled back 1764201600000_initial-schema/);
+    for (const name of [...names].reverse()) {
+      result = await dbScript('rollback');
+      expect(result.code).toBe(0);
+      expect(result.out).toContain(`rolled back ${name}`);
+    }
     expect((await dbScript('rollback')).out).toMatch(/nothing to roll back/);
-    expect((await dbScript('status')).out).toMatch(/1 pending/);
+    expect((await dbScript('status')).out).toContain(`${names.length} pending`);
 
     expect((await dbScript('migrate')).code).toBe(0);
   });

@@ -131,6 +131,7 @@ describe.skipIf(!broker)('outbox processor against RabbitMQ', () => {
     expect(message.properties).toMatchObject({ deliveryMode: 2, contentType: 'application/json' });
     expect(message.properties.headers).toMatchObject({ aggregate_type: 'task', aggregate_id: rows[0].aggregate_id, user_id: 'u-1' });
     expect(message.body).toMatchObject({ id: rows[0].event_id, type: `${p}.task.updated`, aggregate: { type: 'task', id: rows[0].aggregate_id } });
+    await waitUntil(async () => worker.counters.published === 20, 10_000, 'counters'); // bumped after the bookkeeping
     expect(worker.counters).toEqual({ published: 20, failed: 0, dead: 0 });
     expect(await outboxTotals(pool)).toEqual({ pending: 0, deadTotal: 0, lagSeconds: 0 });
   });
@@ -159,6 +160,7 @@ describe.skipIf(!broker)('outbox processor against RabbitMQ', () => {
     await waitUntil(async () => (await published()) === 5000, 10_000, 'all rows published');
     expect(consumer.received).toHaveLength(5000); // zero duplicates
     expectPerAggregateOrder(consumer.received);
+    await waitUntil(async () => workers.reduce((sum, w) => sum + w.counters.published, 0) >= 5000, 10_000, 'counters');
     expect(workers.reduce((sum, w) => sum + w.counters.published, 0)).toBe(5000);
     expect(workers.filter((w) => w.counters.published > 0).length).toBeGreaterThan(1); // the work was shared
   });
@@ -205,6 +207,7 @@ describe.skipIf(!broker)('outbox processor against RabbitMQ', () => {
     const worker = processor(url, { pollIntervalMs: 100 });
     worker.start();
     await consumer.waitFor(50, 15_000);
+    await waitUntil(async () => worker.counters.published >= 50, 10_000, 'counters');
     expect(worker.counters.published).toBe(50);
     expectPerAggregateOrder(consumer.received);
   });
@@ -238,6 +241,7 @@ describe.skipIf(!broker)('outbox processor against RabbitMQ', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(2400);
     const dead = (await pool.query(`SELECT retry_count, dead_letter_reason FROM outbox_events WHERE dead_lettered_at IS NOT NULL`)).rows[0];
     expect(dead).toEqual({ retry_count: 3, dead_letter_reason: 'the broker rejected the message (nack)' });
+    await waitUntil(async () => worker.counters.dead === 1, 10_000, 'counters');
     expect(worker.counters).toMatchObject({ failed: 3, dead: 1 });
     expect(await collectStats(pool, worker)).toMatchObject({ failed: 3, dead: 1, dead_total: 1 });
 
