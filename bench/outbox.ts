@@ -115,6 +115,8 @@ async function main() {
     const rawRate = await rawConfirmRate(rows, 500);
     console.log(`raw amqplib confirm-publish: ${Math.round(rawRate)} events/s; ratio ${(drainRate / rawRate).toFixed(2)}`);
 
+    if (steadySeconds <= 0) return;
+
     // 2. Steady load with default settings.
     await pool.query('TRUNCATE outbox_events');
     const steady = new OutboxProcessor({ databaseUrl: db.url, publisher: new AmqpPublisher(rabbit, silent), logger: silent, batchSize: 100, pollIntervalMs: 1000, maxRetries: 5 });

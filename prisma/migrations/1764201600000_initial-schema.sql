@@ -297,8 +297,10 @@ CREATE TABLE outbox_events (
   leased_until timestamptz(6),
   lease_owner text
 );
-CREATE INDEX outbox_events_aggregate_type_aggregate_id_sequence_idx ON outbox_events (aggregate_type, aggregate_id, sequence);
-CREATE INDEX outbox_events_published_at_idx ON outbox_events (published_at);
+-- Every event is updated twice (leased, then published) and neither update can be HOT, so each
+-- index costs an entry per update: keep them few and partial. Cleanup finds published rows here;
+-- rows still waiting are not in it.
+CREATE INDEX outbox_events_published_at_idx ON outbox_events (published_at) WHERE published_at IS NOT NULL;
 -- The processor's claim scans only rows still waiting.
 CREATE INDEX outbox_events_pending_idx ON outbox_events (sequence) WHERE published_at IS NULL AND dead_lettered_at IS NULL;
 
