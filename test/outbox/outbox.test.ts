@@ -2,39 +2,27 @@ import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import pg from 'pg';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { appendEvent } from '../../lib/outbox/append';
 import { exchangeName } from '../../lib/outbox/events';
 import { collectStats, runCleanup } from '../../lib/outbox/jobs';
 import { OutboxProcessor } from '../../lib/outbox/processor';
 import { AmqpPublisher } from '../../lib/outbox/publisher';
 import { claimBatch, outboxTotals, retryDead } from '../../lib/outbox/store';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import type { TestDatabase } from '../helpers/database';
+import { insertEvents as insertEventsInto, outboxFixture } from '../helpers/outbox';
 import { rabbitUrl, startConsumer } from '../helpers/rabbit';
 import { TcpProxy } from '../helpers/tcp-proxy';
 
 const silent = pino({ level: 'silent' });
 const broker = rabbitUrl();
 
+const fixture = outboxFixture();
+const closers = fixture.cleanup;
 let database: TestDatabase;
 let pool: pg.Pool;
-const processors: OutboxProcessor[] = [];
-const closers: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 4 });
-});
-afterAll(async () => {
-  await pool?.end();
-  await database?.drop();
-});
-beforeEach(async () => {
-  await pool.query('TRUNCATE outbox_events');
-});
-afterEach(async () => {
-  await Promise.all(processors.splice(0).map((p) => p.stop()));
-  await Promise.all(closers.splice(0).map((close) => close()));
+beforeEach(() => {
+  ({ database, pool } = fixture);
 });
 
 function processor(url: string, options: Partial<{ batchSize: number; maxRetries: number; pollIntervalMs: number; leaseSeconds: number }> = {}) {
@@ -47,19 +35,11 @@ function processor(url: string, options: Partial<{ batchSize: number; maxRetries
     maxRetries: options.maxRetries ?? 5,
     leaseSeconds: options.leaseSeconds,
   });
-  processors.push(p);
+  closers.push(() => p.stop());
   return p;
 }
 
-/** Inserts `count` events spread over `aggregates` aggregates, routed as `<prefix>.task.updated`. */
-async function insertEvents(prefix: string, count: number, aggregates: number) {
-  await pool.query(
-    `INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload, metadata)
-     SELECT 'task', 'agg-' || (i % $3), $1 || '.task.updated', jsonb_build_object('i', i), '{"userId":"u-1"}'
-       FROM generate_series(1, $2) AS i`,
-    [prefix, count, aggregates],
-  );
-}
+const insertEvents = (prefix: string, count: number, aggregates: number) => insertEventsInto(pool, prefix, count, aggregates);
 
 async function published(): Promise<number> {
   return Number((await pool.query('SELECT count(*) FROM outbox_events WHERE published_at IS NOT NULL')).rows[0].count);

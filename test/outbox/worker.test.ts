@@ -1,7 +1,8 @@
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, testServerUrl, type TestDatabase } from '../helpers/database';
-import { freePort, type RunningProcess, startTsProcess } from '../helpers/process';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { testServerUrl, type TestDatabase } from '../helpers/database';
+import { insertEvents as insertEventsInto, outboxFixture } from '../helpers/outbox';
+import { freePort, startTsProcess } from '../helpers/process';
 import { rabbitUrl, startConsumer } from '../helpers/rabbit';
 import { TcpProxy } from '../helpers/tcp-proxy';
 
@@ -9,45 +10,26 @@ const broker = rabbitUrl();
 // The worker is a separate process: it needs a database other processes can reach (PostgreSQL).
 const postgres = testServerUrl();
 
+const fixture = outboxFixture();
+const closers = fixture.cleanup;
 let database: TestDatabase;
 let pool: pg.Pool;
-const running: RunningProcess[] = [];
-const closers: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 2 });
-});
-afterAll(async () => {
-  await pool?.end();
-  await database?.drop();
-});
-beforeEach(async () => {
-  await pool.query('TRUNCATE outbox_events');
-});
-afterEach(async () => {
-  for (const p of running.splice(0)) {
-    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-    await p.exited;
-  }
-  await Promise.all(closers.splice(0).map((close) => close()));
+beforeEach(() => {
+  ({ database, pool } = fixture);
 });
 
 async function startWorker(env: Record<string, string>) {
   const port = await freePort();
   const worker = startTsProcess('worker/main.ts', { DATABASE_URL: database.url, WORKER_HEALTH_ADDR: `127.0.0.1:${port}`, LOG_LEVEL: 'info', ...env });
-  running.push(worker);
+  closers.push(async () => {
+    if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+    await worker.exited;
+  });
   await worker.waitForLog((l) => l.msg === 'worker health server listening');
   return { worker, base: `http://127.0.0.1:${port}` };
 }
 
-async function insertEvents(prefix: string, count: number) {
-  await pool.query(
-    `INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload)
-     SELECT 'task', 'agg-' || (i % 25), $1 || '.task.updated', jsonb_build_object('i', i) FROM generate_series(1, $2) AS i`,
-    [prefix, count],
-  );
-}
+const insertEvents = (prefix: string, count: number) => insertEventsInto(pool, prefix, count, 25);
 
 describe.skipIf(!postgres)('worker process', () => {
   it('without RABBITMQ_URL says loudly that it only logs events; /healthz has the stats; SIGTERM exits 0', async () => {
@@ -76,12 +58,12 @@ describe.skipIf(!postgres)('worker process', () => {
     const proxy = await new TcpProxy(Number(target.port || 5432), target.hostname).up();
     closers.push(() => proxy.down());
     const viaProxy = Object.assign(new URL(database.url), { port: String(proxy.port) }).toString();
-    const { base } = await startWorker({ DATABASE_URL: viaProxy });
+    const { worker, base } = await startWorker({ DATABASE_URL: viaProxy });
 
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     await proxy.down();
     await new Promise((r) => setTimeout(r, 300));
-    if (running[0].child.exitCode !== null) throw new Error(running[0].output());
+    expect(worker.child.exitCode, worker.output()).toBeNull(); // the outage must not kill the worker
     const down = await fetch(`${base}/readyz`);
     expect(down.status).toBe(503);
     expect(await down.json()).toMatchObject({ status: 'unavailable', error: expect.any(String) });
