@@ -127,8 +127,10 @@ async function main() {
 
     if (steadySeconds <= 0) return;
 
-    // 2. Steady load with default settings.
+    // 2. Steady load with default settings, into an emptied queue: the drain and raw runs left
+    //    100,000 unconsumed persistent messages there, and a steady state has consumers keeping up.
     await pool.query('TRUNCATE outbox_events');
+    await queue.purge();
     const steady = new OutboxProcessor({ databaseUrl: db.url, publisher: new AmqpPublisher(rabbit, silent), logger: silent, batchSize: 100, pollIntervalMs: 1000, maxRetries: 5 });
     steady.start();
     await new Promise((r) => setTimeout(r, 500));
