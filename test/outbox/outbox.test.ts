@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
-import pg from 'pg';
 import pino from 'pino';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendEvent } from '../../lib/outbox/append';
 import { exchangeName } from '../../lib/outbox/events';
 import { collectStats, runCleanup } from '../../lib/outbox/jobs';
 import { OutboxProcessor } from '../../lib/outbox/processor';
 import { AmqpPublisher } from '../../lib/outbox/publisher';
 import { claimBatch, outboxTotals, retryDead } from '../../lib/outbox/store';
-import type { TestDatabase } from '../helpers/database';
 import { insertEvents as insertEventsInto, outboxFixture } from '../helpers/outbox';
 import { rabbitUrl, startConsumer } from '../helpers/rabbit';
 import { TcpProxy } from '../helpers/tcp-proxy';
@@ -18,16 +16,10 @@ const silent = pino({ level: 'silent' });
 const broker = rabbitUrl();
 
 const fixture = outboxFixture();
-const closers = fixture.cleanup;
-let database: TestDatabase;
-let pool: pg.Pool;
-beforeEach(() => {
-  ({ database, pool } = fixture);
-});
 
 function processor(url: string, options: Partial<{ batchSize: number; maxRetries: number; pollIntervalMs: number; leaseSeconds: number }> = {}) {
   const p = new OutboxProcessor({
-    databaseUrl: database.url,
+    databaseUrl: fixture.database.url,
     publisher: new AmqpPublisher(url, silent),
     logger: silent,
     batchSize: options.batchSize ?? 100,
@@ -35,14 +27,14 @@ function processor(url: string, options: Partial<{ batchSize: number; maxRetries
     maxRetries: options.maxRetries ?? 5,
     leaseSeconds: options.leaseSeconds,
   });
-  closers.push(() => p.stop());
+  fixture.cleanup.push(() => p.stop());
   return p;
 }
 
-const insertEvents = (prefix: string, count: number, aggregates: number) => insertEventsInto(pool, prefix, count, aggregates);
+const insertEvents = (prefix: string, count: number, aggregates: number) => insertEventsInto(fixture.pool, prefix, count, aggregates);
 
 async function published(): Promise<number> {
-  return Number((await pool.query('SELECT count(*) FROM outbox_events WHERE published_at IS NOT NULL')).rows[0].count);
+  return Number((await fixture.pool.query('SELECT count(*) FROM outbox_events WHERE published_at IS NOT NULL')).rows[0].count);
 }
 
 const prefix = () => `t${randomUUID().slice(0, 8)}`;
@@ -72,20 +64,20 @@ function expectPerAggregateOrder(received: { messageId: string; body: { aggregat
 describe('appendEvent', () => {
   it('writes the event in the same transaction as the change: a rollback leaves neither', async () => {
     await expect(
-      database.db.$transaction(async (tx) => {
+      fixture.database.db.$transaction(async (tx) => {
         const user = await tx.user.create({ data: { email: 'rollback@example.com' } });
         await appendEvent(tx, { aggregateType: 'user', aggregateId: user.id, eventType: 'core.task.created', payload: { id: user.id } });
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    expect(await database.db.user.count({ where: { email: 'rollback@example.com' } })).toBe(0);
-    expect((await outboxTotals(pool)).pending).toBe(0);
+    expect(await fixture.database.db.user.count({ where: { email: 'rollback@example.com' } })).toBe(0);
+    expect((await outboxTotals(fixture.pool)).pending).toBe(0);
 
-    const eventId = await database.db.$transaction(async (tx) => {
+    const eventId = await fixture.database.db.$transaction(async (tx) => {
       const user = await tx.user.create({ data: { email: 'commit@example.com' } });
       return appendEvent(tx, { aggregateType: 'user', aggregateId: user.id, eventType: 'core.task.created', payload: { id: user.id }, userId: user.id, correlationId: 'c-1' });
     });
-    const row = await database.db.outboxEvent.findUniqueOrThrow({ where: { eventId } });
+    const row = await fixture.database.db.outboxEvent.findUniqueOrThrow({ where: { eventId } });
     expect(row).toMatchObject({ eventType: 'core.task.created', aggregateType: 'user', metadata: { userId: expect.any(String), correlationId: 'c-1' }, publishedAt: null });
   });
 });
@@ -96,14 +88,14 @@ describe.skipIf(!broker)('outbox processor against RabbitMQ', () => {
   it('publishes with confirms: messageId = event id, persistent, typed, with headers; rows marked published', async () => {
     const p = prefix();
     const consumer = await startConsumer(url, `${p}.#`);
-    closers.push(consumer.close);
+    fixture.cleanup.push(consumer.close);
     await insertEvents(p, 20, 3);
     const worker = processor(url);
     worker.start();
     await consumer.waitFor(20);
     await waitUntil(async () => (await published()) === 20, 10_000, 'rows marked published');
 
-    const rows = (await pool.query('SELECT event_id, sequence::text, aggregate_id FROM outbox_events')).rows;
+    const rows = (await fixture.pool.query('SELECT event_id, sequence::text, aggregate_id FROM outbox_events')).rows;
     const message = consumer.received.find((m) => m.messageId === rows[0].event_id)!;
     expect(message).toBeDefined();
     expect(message.type).toBe(`${p}.task.updated`);
@@ -113,13 +105,13 @@ describe.skipIf(!broker)('outbox processor against RabbitMQ', () => {
     expect(message.body).toMatchObject({ id: rows[0].event_id, type: `${p}.task.updated`, aggregate: { type: 'task', id: rows[0].aggregate_id } });
     await waitUntil(async () => worker.counters.published === 20, 10_000, 'counters'); // bumped after the bookkeeping
     expect(worker.counters).toEqual({ published: 20, failed: 0, dead: 0 });
-    expect(await outboxTotals(pool)).toEqual({ pending: 0, deadTotal: 0, lagSeconds: 0 });
+    expect(await outboxTotals(fixture.pool)).toEqual({ pending: 0, deadTotal: 0, lagSeconds: 0 });
   });
 
   it('wakes on NOTIFY instead of waiting for the poll', async () => {
     const p = prefix();
     const consumer = await startConsumer(url, `${p}.#`);
-    closers.push(consumer.close);
+    fixture.cleanup.push(consumer.close);
     const worker = processor(url, { pollIntervalMs: 60_000 });
     worker.start();
     await new Promise((r) => setTimeout(r, 500)); // connected and listening, then idle
@@ -132,7 +124,7 @@ describe.skipIf(!broker)('outbox processor against RabbitMQ', () => {
   it('three concurrent processors publish 5,000 events with no duplicates and per-aggregate order intact', async () => {
     const p = prefix();
     const consumer = await startConsumer(url, `${p}.#`);
-    closers.push(consumer.close);
+    fixture.cleanup.push(consumer.close);
     await insertEvents(p, 5000, 40);
     const workers = [processor(url, { batchSize: 200 }), processor(url, { batchSize: 200 }), processor(url, { batchSize: 200 })];
     for (const w of workers) w.start();
@@ -148,9 +140,9 @@ describe.skipIf(!broker)('outbox processor against RabbitMQ', () => {
   it('keeps rows pending while the broker is unreachable, then reconnects and delivers everything', async () => {
     const p = prefix();
     const consumer = await startConsumer(url, `${p}.#`);
-    closers.push(consumer.close);
+    fixture.cleanup.push(consumer.close);
     const proxy = await new TcpProxy(Number(new URL(url).port || 5672), new URL(url).hostname).up();
-    closers.push(() => proxy.down());
+    fixture.cleanup.push(() => proxy.down());
     const viaProxy = Object.assign(new URL(url), { port: String(proxy.port) }).toString();
 
     await insertEvents(p, 300, 10);
@@ -165,7 +157,7 @@ describe.skipIf(!broker)('outbox processor against RabbitMQ', () => {
     const duringOutage = await published();
     // Only batches confirmed before the cut can have been marked; nothing after it.
     expect(duringOutage - atOutage).toBeLessThanOrEqual(20);
-    const stuck = (await pool.query('SELECT count(*) FROM outbox_events WHERE published_at IS NULL AND retry_count = 0 AND dead_lettered_at IS NULL')).rows[0].count;
+    const stuck = (await fixture.pool.query('SELECT count(*) FROM outbox_events WHERE published_at IS NULL AND retry_count = 0 AND dead_lettered_at IS NULL')).rows[0].count;
     expect(Number(stuck)).toBe(500 - duringOutage); // pending, and no retry was spent on the outage
 
     await proxy.up(); // back on the same port
@@ -179,10 +171,10 @@ describe.skipIf(!broker)('outbox processor against RabbitMQ', () => {
   it('reclaims the rows of a worker that died holding them once its lease runs out', async () => {
     const p = prefix();
     const consumer = await startConsumer(url, `${p}.#`);
-    closers.push(consumer.close);
+    fixture.cleanup.push(consumer.close);
     await insertEvents(p, 50, 5);
     // A worker claims a batch and dies before publishing (its lease is all that is left of it).
-    const claimed = await claimBatch(pool, 'dead-worker', 30, 1);
+    const claimed = await claimBatch(fixture.pool, 'dead-worker', 30, 1);
     expect(claimed).toHaveLength(30);
     const worker = processor(url, { pollIntervalMs: 100 });
     worker.start();
@@ -196,15 +188,15 @@ describe.skipIf(!broker)('outbox processor against RabbitMQ', () => {
     const p = prefix();
     // A queue that refuses every message makes the broker nack the publish.
     const connection = await amqp.connect(url);
-    closers.push(() => connection.close().catch(() => {}));
+    fixture.cleanup.push(() => connection.close().catch(() => {}));
     const channel = await connection.createChannel();
     await channel.assertExchange(exchangeName, 'topic', { durable: true });
     const { queue } = await channel.assertQueue('', { exclusive: true, arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' } });
     await channel.bindQueue(queue, exchangeName, `${p}.poison`);
     const consumer = await startConsumer(url, `${p}.fine`);
-    closers.push(consumer.close);
+    fixture.cleanup.push(consumer.close);
 
-    await pool.query(
+    await fixture.pool.query(
       `INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload) VALUES
          ('task', 'a1', $1 || '.poison', '{}'), ('task', 'a1', $1 || '.fine', '{"after":"poison"}'), ('task', 'a2', $1 || '.fine', '{}')`,
       [p],
@@ -216,14 +208,14 @@ describe.skipIf(!broker)('outbox processor against RabbitMQ', () => {
     await consumer.waitFor(1, 5_000);
     expect(consumer.received[0].body.aggregate.id).toBe('a2');
 
-    await waitUntil(async () => (await outboxTotals(pool)).deadTotal === 1, 20_000, 'dead letter');
+    await waitUntil(async () => (await outboxTotals(fixture.pool)).deadTotal === 1, 20_000, 'dead letter');
     // Three tries with backoff between them: 1 s, then 2 s, each at least 80 % (jitter).
     expect(Date.now() - started).toBeGreaterThanOrEqual(2400);
-    const dead = (await pool.query(`SELECT retry_count, dead_letter_reason FROM outbox_events WHERE dead_lettered_at IS NOT NULL`)).rows[0];
+    const dead = (await fixture.pool.query(`SELECT retry_count, dead_letter_reason FROM outbox_events WHERE dead_lettered_at IS NOT NULL`)).rows[0];
     expect(dead).toEqual({ retry_count: 3, dead_letter_reason: 'the broker rejected the message (nack)' });
     await waitUntil(async () => worker.counters.dead === 1, 10_000, 'counters');
     expect(worker.counters).toMatchObject({ failed: 3, dead: 1 });
-    expect(await collectStats(pool, worker)).toMatchObject({ failed: 3, dead: 1, dead_total: 1 });
+    expect(await collectStats(fixture.pool, worker)).toMatchObject({ failed: 3, dead: 1, dead_total: 1 });
 
     // Once dead, it no longer holds back its aggregate.
     await consumer.waitFor(2, 5_000);
@@ -232,21 +224,21 @@ describe.skipIf(!broker)('outbox processor against RabbitMQ', () => {
     // Fix the route, re-drive, and it goes out.
     await channel.unbindQueue(queue, exchangeName, `${p}.poison`);
     await channel.bindQueue((await channel.assertQueue('', { exclusive: true })).queue, exchangeName, `${p}.poison`);
-    expect(await retryDead(pool)).toBe(1);
-    await waitUntil(async () => (await outboxTotals(pool)).deadTotal === 0 && (await published()) === 3, 10_000, 're-drive');
+    expect(await retryDead(fixture.pool)).toBe(1);
+    await waitUntil(async () => (await outboxTotals(fixture.pool)).deadTotal === 0 && (await published()) === 3, 10_000, 're-drive');
   });
 
   it('cleanup deletes old published rows only, never pending or dead ones', async () => {
-    await pool.query(`
+    await fixture.pool.query(`
       INSERT INTO outbox_events (aggregate_type, aggregate_id, event_type, payload, created_at, published_at, dead_lettered_at) VALUES
         ('t', '1', 'x', '{}', now() - interval '30 days', now() - interval '20 days', NULL),  -- old, published: deleted
         ('t', '2', 'x', '{}', now() - interval '30 days', now() - interval '1 day', NULL),    -- recent, published: kept
         ('t', '3', 'x', '{}', now() - interval '30 days', NULL, NULL),                         -- old, pending: kept
         ('t', '4', 'x', '{}', now() - interval '30 days', NULL, now() - interval '20 days')    -- old, dead: kept
     `);
-    expect(await runCleanup(pool, 14, silent)).toBe(1);
-    expect((await pool.query('SELECT aggregate_id FROM outbox_events ORDER BY 1')).rows.map((r) => r.aggregate_id)).toEqual(['2', '3', '4']);
-    expect(await outboxTotals(pool)).toMatchObject({ pending: 1, deadTotal: 1 });
-    expect((await outboxTotals(pool)).lagSeconds).toBeGreaterThan(29 * 86_400);
+    expect(await runCleanup(fixture.pool, 14, silent)).toBe(1);
+    expect((await fixture.pool.query('SELECT aggregate_id FROM outbox_events ORDER BY 1')).rows.map((r) => r.aggregate_id)).toEqual(['2', '3', '4']);
+    expect(await outboxTotals(fixture.pool)).toMatchObject({ pending: 1, deadTotal: 1 });
+    expect((await outboxTotals(fixture.pool)).lagSeconds).toBeGreaterThan(29 * 86_400);
   });
 });

@@ -1,6 +1,5 @@
-import pg from 'pg';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { testServerUrl, type TestDatabase } from '../helpers/database';
+import { describe, expect, it } from 'vitest';
+import { testServerUrl } from '../helpers/database';
 import { insertEvents as insertEventsInto, outboxFixture } from '../helpers/outbox';
 import { freePort, startTsProcess } from '../helpers/process';
 import { rabbitUrl, startConsumer } from '../helpers/rabbit';
@@ -11,17 +10,11 @@ const broker = rabbitUrl();
 const postgres = testServerUrl();
 
 const fixture = outboxFixture();
-const closers = fixture.cleanup;
-let database: TestDatabase;
-let pool: pg.Pool;
-beforeEach(() => {
-  ({ database, pool } = fixture);
-});
 
 async function startWorker(env: Record<string, string>) {
   const port = await freePort();
-  const worker = startTsProcess('worker/main.ts', { DATABASE_URL: database.url, WORKER_HEALTH_ADDR: `127.0.0.1:${port}`, LOG_LEVEL: 'info', ...env });
-  closers.push(async () => {
+  const worker = startTsProcess('worker/main.ts', { DATABASE_URL: fixture.database.url, WORKER_HEALTH_ADDR: `127.0.0.1:${port}`, LOG_LEVEL: 'info', ...env });
+  fixture.cleanup.push(async () => {
     if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
     await worker.exited;
   });
@@ -29,7 +22,7 @@ async function startWorker(env: Record<string, string>) {
   return { worker, base: `http://127.0.0.1:${port}` };
 }
 
-const insertEvents = (prefix: string, count: number) => insertEventsInto(pool, prefix, count, 25);
+const insertEvents = (prefix: string, count: number) => insertEventsInto(fixture.pool, prefix, count, 25);
 
 describe.skipIf(!postgres)('worker process', () => {
   it('without RABBITMQ_URL says loudly that it only logs events; /healthz has the stats; SIGTERM exits 0', async () => {
@@ -54,10 +47,10 @@ describe.skipIf(!postgres)('worker process', () => {
   });
 
   it('/readyz answers 503 while the database is unreachable and 200 again after', async () => {
-    const target = new URL(database.url);
+    const target = new URL(fixture.database.url);
     const proxy = await new TcpProxy(Number(target.port || 5432), target.hostname).up();
-    closers.push(() => proxy.down());
-    const viaProxy = Object.assign(new URL(database.url), { port: String(proxy.port) }).toString();
+    fixture.cleanup.push(() => proxy.down());
+    const viaProxy = Object.assign(new URL(fixture.database.url), { port: String(proxy.port) }).toString();
     const { worker, base } = await startWorker({ DATABASE_URL: viaProxy });
 
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
@@ -75,7 +68,7 @@ describe.skipIf(!postgres)('worker process', () => {
 
   it.skipIf(!broker)('a worker SIGKILLed mid-batch: another worker publishes its leased rows after the lease', async () => {
     const consumer = await startConsumer(broker as string, 'kill.#');
-    closers.push(consumer.close);
+    fixture.cleanup.push(consumer.close);
     await insertEvents('kill', 20_000);
     const env = { RABBITMQ_URL: broker as string, OUTBOX_BATCH_SIZE: '500', OUTBOX_LEASE_DURATION: '2s' };
     const { worker: first } = await startWorker(env);
@@ -84,12 +77,12 @@ describe.skipIf(!postgres)('worker process', () => {
     while (consumer.received.length < 1000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     first.child.kill('SIGKILL');
     await first.exited;
-    const leftBehind = Number((await pool.query('SELECT count(*) FROM outbox_events WHERE published_at IS NULL')).rows[0].count);
+    const leftBehind = Number((await fixture.pool.query('SELECT count(*) FROM outbox_events WHERE published_at IS NULL')).rows[0].count);
     expect(leftBehind).toBeGreaterThan(0);
 
     await startWorker(env);
     await consumer.waitFor(20_000, 90_000);
-    const unpublished = async () => Number((await pool.query('SELECT count(*) FROM outbox_events WHERE published_at IS NULL')).rows[0].count);
+    const unpublished = async () => Number((await fixture.pool.query('SELECT count(*) FROM outbox_events WHERE published_at IS NULL')).rows[0].count);
     const settle = Date.now() + 10_000;
     while ((await unpublished()) > 0 && Date.now() < settle) await new Promise((r) => setTimeout(r, 100));
     expect(await unpublished()).toBe(0);
