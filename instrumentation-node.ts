@@ -14,13 +14,11 @@ try {
 }
 
 // The web server runs an embedded outbox processor unless OUTBOX_PROCESSOR_ENABLED=false
-// (production runs the standalone worker instead).
+// (production runs the standalone worker instead). No signal handling here: `next start` exits on
+// SIGTERM/SIGINT itself; a batch in flight then goes out again after its lease (at-least-once).
 const settings = config();
 if (settings.OUTBOX_PROCESSOR_ENABLED && settings.DATABASE_URL && process.env.NEXT_PHASE !== 'phase-production-build') {
   const processor = createProcessor(settings, settings.DATABASE_URL, logger);
   processor.start();
   logger.info({ publisher: processor.publisherName }, 'embedded outbox processor started');
-  const stop = () => void processor.stop();
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
 }
