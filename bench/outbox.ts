@@ -14,7 +14,7 @@ import pino from 'pino';
 import { migrateUp } from '../lib/db/migrate';
 import { exchangeName, type OutboxRow } from '../lib/outbox/events';
 import { OutboxProcessor } from '../lib/outbox/processor';
-import { AmqpPublisher, envelope } from '../lib/outbox/publisher';
+import { AmqpPublisher, envelope, messageOptions } from '../lib/outbox/publisher';
 
 const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const rabbit = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -75,12 +75,8 @@ async function rawConfirmRate(rows: OutboxRow[], batch: number): Promise<number>
   const started = performance.now();
   for (let i = 0; i < rows.length; i += batch) {
     for (const row of rows.slice(i, i + batch)) {
-      const ok = channel.publish(exchangeName, row.eventType, Buffer.from(JSON.stringify(envelope(row))), {
-        persistent: true,
-        messageId: row.eventId,
-        type: row.eventType,
-        contentType: 'application/json',
-      });
+      // Exactly the processor's messages: same body, same properties and headers.
+      const ok = channel.publish(exchangeName, row.eventType, Buffer.from(JSON.stringify(envelope(row))), messageOptions(row));
       if (!ok) await new Promise((r) => channel.once('drain', r));
     }
     await channel.waitForConfirms();

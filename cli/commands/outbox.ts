@@ -3,7 +3,6 @@ import pg from 'pg';
 import { z } from 'zod';
 import { config } from '../../lib/config';
 import { validationError } from '../../lib/errors';
-import { logger } from '../../lib/logger';
 import { collectStats } from '../../lib/outbox/jobs';
 import { deletePublished, listDead, retryDead } from '../../lib/outbox/store';
 import { printJson, printTable } from '../output';
@@ -76,7 +75,6 @@ export function registerOutbox(program: Command): void {
     .action(async (options: { olderThanDays?: string }) => {
       const days = options.olderThanDays === undefined ? config().OUTBOX_RETENTION_DAYS : daysSchema.parse(options.olderThanDays);
       const deleted = await withPool((pool) => deletePublished(pool, days));
-      logger.debug({ deleted, retention_days: days }, 'outbox cleanup');
       console.log(`deleted ${deleted} published event(s) older than ${days} day(s)`);
     });
 }

@@ -19,7 +19,7 @@ export interface Publisher {
 const transient = (error: string): PublishResult => ({ ok: false, transient: true, error });
 
 /** AMQP properties: messageId = event id, type = routing key, persistent, headers for routing by aggregate/user. */
-function messageOptions(row: OutboxRow): amqp.Options.Publish {
+export function messageOptions(row: OutboxRow): amqp.Options.Publish {
   return {
     persistent: true,
     messageId: row.eventId,
