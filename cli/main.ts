@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, config } from '../lib/config';
 import { toAppError } from '../lib/http/errors';
+import { registerHabit } from './commands/habit';
 import { registerHealth } from './commands/health';
+import { registerMeeting } from './commands/meeting';
 import { registerOutbox } from './commands/outbox';
+import { registerTask } from './commands/task';
 import { registerUser } from './commands/user';
 
 /** The `orbita` program. Commands are thin: parse flags, call one lib/ service, print. */
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
   registerHealth(program);
   registerUser(program);
   registerOutbox(program);
+  registerTask(program);
+  registerHabit(program);
+  registerMeeting(program);
   return program;
 }
 

@@ -13,3 +13,16 @@ export function printJson(value: unknown): void {
 
 /** The first 8 characters of an id, as the CLI shows them. */
 export const shortId = (id: string) => id.slice(0, 8);
+
+/** Prints one record as aligned `label  value` lines. */
+export function printRecord(fields: [label: string, value: unknown][]): void {
+  const width = Math.max(...fields.map(([label]) => label.length));
+  for (const [label, value] of fields) {
+    console.log(`${label.padEnd(width)}  ${value === null || value === undefined || value === '' ? '—' : String(value)}`);
+  }
+}
+
+/** Tells the user how to get the next page of a list. */
+export function printMoreHint(nextCursor: string | null, command: string): void {
+  if (nextCursor) console.log(`\nmore: ${command} --cursor ${nextCursor}`);
+}

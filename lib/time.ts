@@ -43,3 +43,54 @@ export function localDayBounds(date: string, zone: string): { start: Date; end: 
 export function formatLocalTime(instant: Date, zone: string): string {
   return DateTime.fromJSDate(instant, { zone }).toFormat('HH:mm');
 }
+
+/** An instant as ISO-8601 with the user's offset, e.g. `2026-03-29T10:00:00+02:00` (what every door shows). */
+export function toZonedIso(instant: Date, zone: string): string {
+  return DateTime.fromJSDate(instant, { zone }).toISO({ suppressMilliseconds: true }) as string;
+}
+
+/** Like toZonedIso, passing null through. */
+export function toZonedIsoOrNull(instant: Date | null | undefined, zone: string): string | null {
+  return instant ? toZonedIso(instant, zone) : null;
+}
+
+/** The local calendar date `days` after `date` (both YYYY-MM-DD; calendar arithmetic, no DST drift). */
+export function addDays(date: string, days: number): string {
+  return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate() as string;
+}
+
+/** Whole calendar days from `from` to `to` (YYYY-MM-DD), negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round(DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days);
+}
+
+/** The weekday of a calendar date: 0 = Sunday … 6 = Saturday (the WorkingHours convention). */
+export function weekdayOf(date: string): number {
+  return DateTime.fromISO(date, { zone: 'UTC' }).weekday % 7;
+}
+
+/** The Monday starting the (ISO, Monday-based) week that contains `date`. */
+export function mondayOf(date: string): string {
+  return DateTime.fromISO(date, { zone: 'UTC' }).startOf('week').toISODate() as string;
+}
+
+/**
+ * The instant of local `date` at `minute` after midnight in `zone`. A wall time that does not exist
+ * (skipped by a DST jump) moves forward by the gap, as calendars do.
+ */
+export function atLocalMinute(date: string, minute: number, zone: string): Date {
+  const day = DateTime.fromISO(date, { zone }).startOf('day');
+  if (minute >= 1440) return day.plus({ days: 1 }).toJSDate();
+  return day.set({ hour: Math.floor(minute / 60), minute: minute % 60 }).toJSDate();
+}
+
+/** Minutes after local midnight of `instant` in `zone`. */
+export function localMinuteOf(instant: Date, zone: string): number {
+  const local = DateTime.fromJSDate(instant, { zone });
+  return local.hour * 60 + local.minute;
+}
+
+/** True when `text` is a real calendar date written YYYY-MM-DD. */
+export function isCalendarDate(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && DateTime.fromISO(text, { zone: 'UTC' }).isValid;
+}

@@ -50,3 +50,17 @@ export async function disconnectDb(): Promise<void> {
   holder.__orbitaDb = undefined;
   await current?.client.$disconnect();
 }
+
+/**
+ * Runs `fn` in one transaction: a new one when `db` is a client, the caller's when `db` is already a
+ * transaction client (so services compose inside a larger transaction).
+ */
+export function transaction<T>(db: DbTx, fn: (tx: DbTx) => Promise<T>): Promise<T> {
+  const client = db as Partial<Db>;
+  return typeof client.$transaction === 'function' ? client.$transaction((tx) => fn(tx)) : fn(db);
+}
+
+/** True for Prisma's unique-constraint violation (P2002). */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
+}

@@ -2,11 +2,17 @@ import { ZodError } from 'zod';
 import { AppError, isAppError } from '../errors';
 import { logger } from '../logger';
 
+/** True when a message already starts with the field's name (`duration must …` for durationMinutes). */
+function namesField(message: string, field: string): boolean {
+  const firstWord = /^[A-Za-z]+/.exec(message)?.[0]?.toLowerCase();
+  return !!firstWord && field.toLowerCase().replace(/[^a-z]/g, '').startsWith(firstWord);
+}
+
 /** Turns zod issues into a validation AppError naming each field. */
 export function fromZodError(error: ZodError): AppError {
   const issues = error.issues.map((issue) => ({ field: issue.path.join('.') || null, message: issue.message }));
   const first = issues[0];
-  const message = first ? (first.field ? `${first.field}: ${first.message}` : first.message) : 'invalid input';
+  const message = first ? (first.field && !namesField(first.message, first.field) ? `${first.field}: ${first.message}` : first.message) : 'invalid input';
   return new AppError('validation_error', message, { issues });
 }
 

@@ -85,3 +85,30 @@ export async function readJson<T>(req: Request, schema: ZodType<T>): Promise<T> 
   }
   return schema.parse(body);
 }
+
+/**
+ * A JSON request body, typed as the operation's input but NOT validated here: every service parses
+ * its input with its operation's schema, whichever door it came through.
+ */
+export async function readBody<T = unknown>(req: Request): Promise<T> {
+  const text = await req.text();
+  if (!text.trim()) return {} as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw validationError('the request body must be JSON');
+  }
+}
+
+/** The query string as an object; a repeated key becomes an array (`?status=a&status=b`). */
+export function readQuery<T = Record<string, string | string[]>>(req: Request): T {
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of new URL(req.url).searchParams) {
+    const seen = query[key];
+    query[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return query as T;
+}
+
+/** 201 Created with the new resource as the body. */
+export const created = (body: unknown) => Response.json(body, { status: 201 });

@@ -1,5 +1,6 @@
-import type { Db, DbTx } from '../db/client';
-import { AppError, conflict } from '../errors';
+import { type Db, type DbTx, isUniqueViolation } from '../db/client';
+import type { ServiceContext } from '../context';
+import { AppError, conflict, notFound } from '../errors';
 import type { User } from '../generated/prisma/client';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { type CreateUserInput, createUserSchema } from './schemas';
@@ -10,10 +11,6 @@ export const defaultWorkingHours = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, 
 export type PublicUser = Pick<User, 'id' | 'email' | 'name' | 'timeZone' | 'createdAt'>;
 
 const publicFields = { id: true, email: true, name: true, timeZone: true, createdAt: true } as const;
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
-}
 
 /** Creates a user with the default working hours. A taken email is a conflict on `email`. */
 export async function createUser(db: Db, input: CreateUserInput): Promise<PublicUser> {
@@ -78,4 +75,11 @@ export async function resolveCliUser(db: Db, orbitaUserId: string | undefined): 
     'validation_error',
     'several users exist: set ORBITA_USER_ID to the one the CLI should act as (see `orbita user list`)',
   );
+}
+
+/** The acting user's IANA time zone: every "today", "due" and HH:MM is read in it. */
+export async function userZone(ctx: ServiceContext): Promise<string> {
+  const user = await ctx.db.user.findUnique({ where: { id: ctx.userId }, select: { timeZone: true } });
+  if (!user) throw notFound('user');
+  return user.timeZone;
 }

@@ -1,0 +1,5 @@
+import { created, readBody, readQuery, withUser } from '@/lib/http/with-user';
+import { createTask, listTasks } from '@/lib/tasks/service';
+
+export const GET = withUser(async (req, { ctx }) => listTasks(ctx, readQuery(req)));
+export const POST = withUser(async (req, { ctx }) => created(await createTask(ctx, await readBody(req))));
