@@ -1,0 +1,118 @@
+import { z, type ZodType } from 'zod';
+import { createTaskSchema, listTasksSchema, updateTaskSchema } from '../tasks/schemas';
+
+/**
+ * The REST v1 surface, described once. The OpenAPI document at /api/v1/openapi.json is generated
+ * from this table and the same zod schemas the services parse their input with, so the document
+ * cannot drift from what the API accepts.
+ */
+export interface Operation {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  path: string;
+  tag: string;
+  summary: string;
+  /** Query parameters (list filters). */
+  query?: ZodType;
+  /** The JSON request body. */
+  body?: ZodType;
+  /** What a success returns. */
+  returns: string;
+  status?: 200 | 201;
+}
+
+const idParam = (entity: string) => ({ name: 'id', in: 'path', required: true, description: `The ${entity} id (or a unique id prefix)`, schema: { type: 'string' } });
+
+export const operations: Operation[] = [
+  { method: 'get', path: '/tasks', tag: 'tasks', summary: 'List tasks (every status but archived unless filtered)', query: listTasksSchema, returns: 'A page of tasks: `{ items, nextCursor }`' },
+  { method: 'post', path: '/tasks', tag: 'tasks', summary: 'Create a task', body: createTaskSchema, returns: 'The task', status: 201 },
+  { method: 'get', path: '/tasks/{id}', tag: 'tasks', summary: 'Show a task', returns: 'The task' },
+  { method: 'patch', path: '/tasks/{id}', tag: 'tasks', summary: 'Update any field of a task (pass `version` for an optimistic lock)', body: updateTaskSchema, returns: 'The task' },
+  { method: 'delete', path: '/tasks/{id}', tag: 'tasks', summary: 'Archive a task (idempotent; tasks are never hard-deleted)', returns: 'The task' },
+  { method: 'post', path: '/tasks/{id}/start', tag: 'tasks', summary: 'Start a task', returns: 'The task' },
+  { method: 'post', path: '/tasks/{id}/complete', tag: 'tasks', summary: 'Complete a task (completing twice is a conflict)', returns: 'The task' },
+  { method: 'post', path: '/tasks/{id}/archive', tag: 'tasks', summary: 'Archive a task (idempotent)', returns: 'The task' },
+];
+
+/** Registers more operations (each bounded context adds its own table). */
+export function addOperations(more: Operation[]): void {
+  operations.push(...more);
+}
+
+const jsonSchema = (schema: ZodType) => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+function queryParameters(schema: ZodType) {
+  const object = jsonSchema(schema) as { properties?: Record<string, { description?: string }>; required?: string[] };
+  return Object.entries(object.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: object.required?.includes(name) ?? false,
+    ...(property.description ? { description: property.description } : {}),
+    schema: property,
+    ...(name === 'status' || name === 'priority' ? { style: 'form', explode: false } : {}),
+  }));
+}
+
+const errorCodes = ['validation_error', 'unauthorized', 'forbidden', 'module_not_enabled', 'not_found', 'conflict'];
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+
+export function openApiDocument(serverUrl = '/api/v1') {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const parameters = [
+      ...(op.path.includes('{id}') ? [idParam(op.tag.replace(/s$/, ''))] : []),
+      ...(op.query ? queryParameters(op.query) : []),
+    ];
+    paths[op.path] ??= {};
+    paths[op.path][op.method] = {
+      tags: [op.tag],
+      summary: op.summary,
+      operationId: `${op.method}${op.path.replace(/\{id\}/g, 'ById').replace(/(^|\/)([a-z])/g, (_m, _s, c: string) => c.toUpperCase()).replace(/[^A-Za-z]/g, '')}`,
+      ...(parameters.length ? { parameters } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
+      responses: {
+        [String(op.status ?? 200)]: { description: op.returns, content: { 'application/json': { schema: { type: 'object' } } } },
+        400: errorResponse('Invalid input: `details.issues` names each field'),
+        401: errorResponse('Missing, invalid or revoked token (`WWW-Authenticate: Bearer`)'),
+        403: errorResponse('The token lacks a scope, or the module is not enabled'),
+        ...(op.path.includes('{id}') ? { 404: errorResponse('No such item for this user') } : {}),
+        ...(op.method !== 'get' ? { 409: errorResponse('The change conflicts with the current state') } : {}),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Orbita REST API',
+      version: '1',
+      description:
+        'Tasks, habits and 1:1 meetings. JSON in and out; times are ISO-8601 with the user\'s offset; lists are cursor-paginated (`limit`, `cursor` → `nextCursor`). Authenticate with `Authorization: Bearer <personal access token>` (Settings) or a dashboard session.',
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token (orb_pat_…) or the deployment\'s MCP_AUTH_TOKEN' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string', enum: errorCodes },
+                message: { type: 'string' },
+                details: { type: 'object' },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}
