@@ -1,0 +1,5 @@
+import { createHabit, listHabits } from '@/lib/habits/service';
+import { created, readBody, readQuery, withUser } from '@/lib/http/with-user';
+
+export const GET = withUser(async (req, { ctx }) => listHabits(ctx, readQuery(req)));
+export const POST = withUser(async (req, { ctx }) => created(await createHabit(ctx, await readBody(req))));
