@@ -1,0 +1,9 @@
+import { readBody, withUser } from '@/lib/http/with-user';
+import { archiveMeeting, getMeeting, updateMeeting } from '@/lib/meetings/service';
+
+type Params = { id: string };
+
+export const GET = withUser<Params>(async (_req, { ctx, params }) => getMeeting(ctx, params.id));
+export const PATCH = withUser<Params>(async (req, { ctx, params }) => updateMeeting(ctx, params.id, await readBody(req)));
+/** Meetings are never hard-deleted: DELETE archives (idempotent). */
+export const DELETE = withUser<Params>(async (_req, { ctx, params }) => archiveMeeting(ctx, params.id));
