@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, config } from '../lib/config';
 import { toAppError } from '../lib/http/errors';
+import { registerAdapt } from './commands/adapt';
 import { registerHabit } from './commands/habit';
 import { registerHealth } from './commands/health';
 import { registerMeeting } from './commands/meeting';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerTask(program);
   registerHabit(program);
   registerMeeting(program);
+  registerAdapt(program);
   return program;
 }
 

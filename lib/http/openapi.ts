@@ -1,5 +1,9 @@
 import { z, type ZodType } from 'zod';
-import { createTaskSchema, listTasksSchema, updateTaskSchema } from '../tasks/schemas';
+import { adaptOperations } from '../adapt/service';
+import { doneOperations } from '../done/service';
+import { habitOperations } from '../habits/openapi';
+import { meetingOperations } from '../meetings/openapi';
+import { taskOperations } from '../tasks/openapi';
 
 /**
  * The REST v1 surface, described once. The OpenAPI document at /api/v1/openapi.json is generated
@@ -22,21 +26,8 @@ export interface Operation {
 
 const idParam = (entity: string) => ({ name: 'id', in: 'path', required: true, description: `The ${entity} id (or a unique id prefix)`, schema: { type: 'string' } });
 
-export const operations: Operation[] = [
-  { method: 'get', path: '/tasks', tag: 'tasks', summary: 'List tasks (every status but archived unless filtered)', query: listTasksSchema, returns: 'A page of tasks: `{ items, nextCursor }`' },
-  { method: 'post', path: '/tasks', tag: 'tasks', summary: 'Create a task', body: createTaskSchema, returns: 'The task', status: 201 },
-  { method: 'get', path: '/tasks/{id}', tag: 'tasks', summary: 'Show a task', returns: 'The task' },
-  { method: 'patch', path: '/tasks/{id}', tag: 'tasks', summary: 'Update any field of a task (pass `version` for an optimistic lock)', body: updateTaskSchema, returns: 'The task' },
-  { method: 'delete', path: '/tasks/{id}', tag: 'tasks', summary: 'Archive a task (idempotent; tasks are never hard-deleted)', returns: 'The task' },
-  { method: 'post', path: '/tasks/{id}/start', tag: 'tasks', summary: 'Start a task', returns: 'The task' },
-  { method: 'post', path: '/tasks/{id}/complete', tag: 'tasks', summary: 'Complete a task (completing twice is a conflict)', returns: 'The task' },
-  { method: 'post', path: '/tasks/{id}/archive', tag: 'tasks', summary: 'Archive a task (idempotent)', returns: 'The task' },
-];
-
-/** Registers more operations (each bounded context adds its own table). */
-export function addOperations(more: Operation[]): void {
-  operations.push(...more);
-}
+/** Every documented operation: each bounded context describes its own part. */
+export const operations: Operation[] = [...taskOperations, ...habitOperations, ...meetingOperations, ...adaptOperations, ...doneOperations];
 
 const jsonSchema = (schema: ZodType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

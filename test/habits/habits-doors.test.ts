@@ -6,28 +6,23 @@ import { POST as archiveRoute } from '../../app/api/v1/habits/[id]/archive/route
 import { GET as completionsRoute } from '../../app/api/v1/habits/[id]/completions/route';
 import { POST as logRoute } from '../../app/api/v1/habits/[id]/log/route';
 import { connectDatabase, disconnectDb } from '../../lib/db/client';
-import { createAccessToken } from '../../lib/identity/tokens';
 import { createUser } from '../../lib/identity/users';
 import { callRoute } from '../helpers/api';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { userWithToken } from '../helpers/users';
 
 let database: TestDatabase;
 let alice: { id: string; token: string };
 let bob: { id: string; token: string };
 const zone = 'Europe/Berlin';
 
-async function userWithToken(name: string) {
-  const user = await createUser(database.db, { name, timeZone: zone });
-  const { token } = await createAccessToken({ db: database.db, userId: user.id, now: () => new Date() }, { name: 'test' });
-  return { id: user.id, token };
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();
   connectDatabase(database.url);
-  alice = await userWithToken('Alice');
-  bob = await userWithToken('Bob');
+  alice = await userWithToken(database.db, 'Alice', zone);
+  bob = await userWithToken(database.db, 'Bob', zone);
 });
 afterAll(async () => {
   await disconnectDb();

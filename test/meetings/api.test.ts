@@ -4,48 +4,31 @@ import { POST as heldRoute } from '../../app/api/v1/meetings/[id]/held/route';
 import { DELETE as deleteRoute, GET as getRoute, PATCH as patchRoute } from '../../app/api/v1/meetings/[id]/route';
 import { GET as listRoute, POST as createRoute } from '../../app/api/v1/meetings/route';
 import { connectDatabase, disconnectDb } from '../../lib/db/client';
-import { createAccessToken } from '../../lib/identity/tokens';
-import { createUser } from '../../lib/identity/users';
+import { callRoute } from '../helpers/api';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { userWithToken } from '../helpers/users';
 
 let database: TestDatabase;
 let alice: { id: string; token: string };
 let bob: { id: string; token: string };
 
-async function userWithToken(name: string, timeZone: string) {
-  const user = await createUser(database.db, { name, timeZone });
-  const { token } = await createAccessToken({ db: database.db, userId: user.id, now: () => new Date() }, { name: 'api' });
-  return { id: user.id, token };
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();
   connectDatabase(database.url);
-  alice = await userWithToken('Alice', 'America/New_York');
-  bob = await userWithToken('Bob', 'Europe/Berlin');
+  alice = await userWithToken(database.db, 'Alice', 'America/New_York');
+  bob = await userWithToken(database.db, 'Bob', 'Europe/Berlin');
 });
 afterAll(async () => {
   await disconnectDb();
   await database?.drop();
 });
 
-// Each route declares its own params type; the test passes `{ id }` to all of them.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Handler = (req: Request, route: any) => Promise<Response>;
+type Handler = Parameters<typeof callRoute>[0];
 
-/** Calls a route handler as Next.js does: Bearer token, JSON body, path params. */
-async function call(handler: Handler, token: string, options: { method?: string; path?: string; id?: string; body?: unknown; raw?: string } = {}) {
-  const method = options.method ?? (options.body === undefined && options.raw === undefined ? 'GET' : 'POST');
-  const request = new Request(`http://localhost${options.path ?? '/api/v1/meetings'}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-  });
-  const response = await handler(request, { params: Promise.resolve({ id: options.id ?? '' }) });
-  const text = await response.text();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON under test
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as any };
-}
+/** Calls a meetings route handler as Next.js does: Bearer token, JSON body, path params. */
+const call = (handler: Handler, token: string, options: { method?: string; path?: string; id?: string; body?: unknown; raw?: string } = {}) =>
+  callRoute(handler, { token, method: options.method, path: options.path ?? '/api/v1/meetings', body: options.body, rawBody: options.raw, params: { id: options.id ?? '' } });
 
 const eventsOf = (aggregateId: string) => database.db.outboxEvent.findMany({ where: { aggregateId }, orderBy: { sequence: 'asc' } });
 

@@ -5,27 +5,21 @@ import { POST as archiveRoute } from '../../app/api/v1/tasks/[id]/archive/route'
 import { POST as completeRoute } from '../../app/api/v1/tasks/[id]/complete/route';
 import { POST as startRoute } from '../../app/api/v1/tasks/[id]/start/route';
 import { connectDatabase, disconnectDb } from '../../lib/db/client';
-import { createAccessToken } from '../../lib/identity/tokens';
-import { createUser } from '../../lib/identity/users';
 import { callRoute } from '../helpers/api';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { userWithToken } from '../helpers/users';
 
 let database: TestDatabase;
 let alice: { id: string; token: string };
 let bob: { id: string; token: string };
 
-async function userWithToken(name: string) {
-  const user = await createUser(database.db, { name, timeZone: 'Europe/Berlin' });
-  const { token } = await createAccessToken({ db: database.db, userId: user.id, now: () => new Date() }, { name: 'test' });
-  return { id: user.id, token };
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();
   connectDatabase(database.url);
-  alice = await userWithToken('Alice');
-  bob = await userWithToken('Bob');
+  alice = await userWithToken(database.db, 'Alice', 'Europe/Berlin');
+  bob = await userWithToken(database.db, 'Bob', 'Europe/Berlin');
 });
 afterAll(async () => {
   await disconnectDb();

@@ -1,0 +1,5 @@
+import { adapt } from '@/lib/adapt/service';
+import { readBody, withUser } from '@/lib/http/with-user';
+
+/** Adaptive frequency for habits and/or meetings; the report says per item old → new and why. */
+export const POST = withUser(async (req, { ctx }) => adapt(ctx, await readBody(req)));

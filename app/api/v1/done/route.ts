@@ -1,0 +1,5 @@
+import { done } from '@/lib/done/service';
+import { readBody, withUser } from '@/lib/http/with-user';
+
+/** Completes the open task or logs the due habit an id prefix names (the CLI's `done`). */
+export const POST = withUser(async (req, { ctx }) => done(ctx, await readBody(req)));
