@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, config } from '../lib/config';
 import { toAppError } from '../lib/http/errors';
 import { registerAdapt } from './commands/adapt';
+import { registerBilling } from './commands/billing';
 import { registerHabit } from './commands/habit';
 import { registerHealth } from './commands/health';
 import { registerMeeting } from './commands/meeting';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerHabit(program);
   registerMeeting(program);
   registerAdapt(program);
+  registerBilling(program);
   return program;
 }
 

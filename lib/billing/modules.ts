@@ -1,11 +1,25 @@
+import { isStripeConfigured } from '../config';
 import type { ServiceContext } from '../context';
+import { moduleNotEnabled } from '../errors';
 
 /** The add-on modules sold through Stripe (SPEC §7). */
 export const modules = ['adaptive-frequency', 'smart-habits', 'smart-1to1', 'auto-rescheduler', 'priority-engine', 'ai-inbox'] as const;
 export type ModuleName = (typeof modules)[number];
 
+export const isModuleName = (value: unknown): value is ModuleName => typeof value === 'string' && (modules as readonly string[]).includes(value);
+
+/** 'self-hosted' when Stripe is not configured (every module enabled), else 'stripe'. */
+export type BillingMode = 'self-hosted' | 'stripe';
+export const billingMode = (): BillingMode => (isStripeConfigured() ? 'stripe' : 'self-hosted');
+
 /**
- * The single gate every door calls before a gated feature. Until billing lands (issue 7) every
- * module is enabled, which is also the self-hosted rule when Stripe is not configured.
+ * The single gate every door calls before a gated feature. Self-hosted (no STRIPE_API_KEY): every
+ * module is on. With Stripe: only with an active entitlement row. There is one row per (user,
+ * module); a manual grant replaces the row with source `manual`, and the webhook never touches
+ * manual rows, so a manual grant or revoke always wins.
  */
-export async function requireModule(_ctx: ServiceContext, _module: ModuleName): Promise<void> {}
+export async function requireModule(ctx: ServiceContext, module: ModuleName): Promise<void> {
+  if (billingMode() === 'self-hosted') return;
+  const row = await ctx.db.entitlement.findUnique({ where: { userId_module: { userId: ctx.userId, module } }, select: { active: true } });
+  if (!row?.active) throw moduleNotEnabled(module);
+}
