@@ -1,16 +1,23 @@
 /**
  * The server Playwright tests run against: `scripts/start.ts` (build if needed + `next start`) on a
- * fresh database that is dropped afterwards.
+ * fresh database that is dropped afterwards, with Stripe pointed at the loopback fake.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../lib/paths';
+import { modules } from '../lib/billing/modules';
+import { startFakeStripe } from '../test/fakes/stripe/server';
 import { createEmptyDatabase } from '../test/helpers/database';
+
 
 async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env, NEXTAUTH_SECRET: 'e2e-secret-not-for-production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const stripe = await startFakeStripe();
+  // Stripe for the browser tests: the loopback fake, with a price for every module.
+  for (const name of modules) stripe.putPrice({ id: `price_${name.replace(/-/g, '_')}`, lookup_key: `orbita:${name}` });
+  Object.assign(env, { STRIPE_API_KEY: 'sk_test_e2e', STRIPE_WEBHOOK_SECRET: 'whsec_e2e', STRIPE_API_BASE_URL: stripe.url });
   let cleanup = async () => {};
   if (process.env.TEST_DATABASE_URL || process.env.CI === 'true') {
     const database = await createEmptyDatabase();
@@ -28,6 +35,7 @@ async function main() {
   process.on('SIGTERM', () => stop('SIGTERM'));
   server.on('exit', async (code) => {
     await cleanup().catch(() => {});
+    await stripe.close().catch(() => {});
     process.exit(code ?? 0);
   });
 }

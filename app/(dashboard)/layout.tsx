@@ -7,6 +7,7 @@ export const dynamic = 'force-dynamic';
 
 const nav = [
   { href: '/today', label: 'Today' },
+  { href: '/billing', label: 'Billing' },
   { href: '/settings', label: 'Settings' },
 ];
 

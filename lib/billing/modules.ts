@@ -6,6 +6,16 @@ import { moduleNotEnabled } from '../errors';
 export const modules = ['adaptive-frequency', 'smart-habits', 'smart-1to1', 'auto-rescheduler', 'priority-engine', 'ai-inbox'] as const;
 export type ModuleName = (typeof modules)[number];
 
+/** What each module adds, as the Billing page and `billing entitlements` describe it. */
+export const moduleDescriptions: Record<ModuleName, string> = {
+  'adaptive-frequency': 'Adapts habit frequencies and 1:1 cadences to what actually happened',
+  'smart-habits': 'Smarter habit planning',
+  'smart-1to1': 'Recurring 1:1 meetings, their next occurrence and scheduling',
+  'auto-rescheduler': 'Moves missed blocks to the next free slot',
+  'priority-engine': 'Priority-driven planning of tasks',
+  'ai-inbox': 'An inbox that turns notes into tasks',
+};
+
 export const isModuleName = (value: unknown): value is ModuleName => typeof value === 'string' && (modules as readonly string[]).includes(value);
 
 /** 'self-hosted' when Stripe is not configured (every module enabled), else 'stripe'. */

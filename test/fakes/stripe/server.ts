@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
  *   POST /v1/customers                 GET  /v1/customers/:id    GET /v1/customers?email=
  *   POST /v1/checkout/sessions         GET  /v1/checkout/sessions/:id
  *   POST /v1/billing_portal/sessions
+ *   GET  /v1/prices?lookup_keys[]=&active=
  */
 
 type Obj = Record<string, unknown>;
@@ -27,7 +28,10 @@ export interface FakeStripe {
   customers: Map<string, Obj>;
   checkoutSessions: Map<string, Obj>;
   portalSessions: Map<string, Obj>;
+  prices: Map<string, Obj>;
   requests: FakeStripeRequest[];
+  /** Stores (or replaces) a price; `lookup_key` and `metadata.orbita_module` name its module. */
+  putPrice(price: Obj): void;
   /** Stores (or replaces) a subscription object. */
   putSubscription(subscription: Obj): void;
   close(): Promise<void>;
@@ -76,6 +80,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const customers = new Map<string, Obj>();
   const checkoutSessions = new Map<string, Obj>();
   const portalSessions = new Map<string, Obj>();
+  const prices = new Map<string, Obj>();
   const requests: FakeStripeRequest[] = [];
   let baseUrl = '';
 
@@ -85,7 +90,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     const body = req.method === 'POST' ? parseStripeForm(text) : Object.fromEntries(url.searchParams);
     const method = req.method ?? 'GET';
     requests.push({ method, path: url.pathname, body });
-    const route = /^\/v1\/(subscriptions|customers|checkout\/sessions|billing_portal\/sessions)(?:\/([^/]+))?$/.exec(url.pathname);
+    const route = /^\/v1\/(subscriptions|customers|checkout\/sessions|billing_portal\/sessions|prices)(?:\/([^/]+))?$/.exec(url.pathname);
     const resource = route?.[1] ?? '';
     const id = route?.[2];
     const parts = url.pathname.split('/').filter(Boolean);
@@ -98,6 +103,14 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       return send(res, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } });
     }
 
+    if (resource === 'prices' && method === 'GET' && !id) {
+      const lookupKeys = url.searchParams.getAll('lookup_keys[]').concat(url.searchParams.getAll('lookup_keys[0]'));
+      const active = url.searchParams.get('active');
+      const matching = [...prices.values()].filter(
+        (p) => (!lookupKeys.length || lookupKeys.includes(String(p.lookup_key))) && (active === null || String(p.active) === active),
+      );
+      return send(res, 200, list(matching, '/v1/prices'));
+    }
     if (resource === 'subscriptions' && method === 'GET') {
       if (id) return subscriptions.has(id) ? send(res, 200, subscriptions.get(id)) : notFound(res, 'subscription', id);
       const customer = url.searchParams.get('customer');
@@ -157,7 +170,9 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     customers,
     checkoutSessions,
     portalSessions,
+    prices,
     requests,
+    putPrice: (price) => void prices.set(String(price.id), { object: 'price', active: true, currency: 'usd', unit_amount: 500, recurring: { interval: 'month' }, metadata: {}, lookup_key: null, ...price }),
     putSubscription: (subscription) => void subscriptions.set(String(subscription.id), subscription),
     close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
