@@ -4,7 +4,7 @@ import { decodeCursor } from './pagination';
 import { idRefSchema } from './schemas';
 
 /** The entities addressable by id or id prefix, and their tables. */
-const tables = { task: 'tasks', habit: 'habits', meeting: 'meetings' } as const;
+const tables = { task: 'tasks', habit: 'habits', meeting: 'meetings', block: 'schedule_blocks' } as const;
 export type RefEntity = keyof typeof tables;
 
 export interface RefCandidate {
@@ -12,7 +12,7 @@ export interface RefCandidate {
   label: string;
 }
 
-const labelColumn: Record<RefEntity, string> = { task: 'title', habit: 'name', meeting: 'name' };
+const labelColumn: Record<RefEntity, string> = { task: 'title', habit: 'name', meeting: 'name', block: 'title' };
 
 /**
  * Resolves a full id or a case-insensitive id prefix to one of the acting user's rows. Another

@@ -1,0 +1,5 @@
+import { created, readBody, readQuery, withUser } from '@/lib/http/with-user';
+import { addBlock, listBlocks } from '@/lib/scheduling/blocks';
+
+export const GET = withUser(async (req, { ctx }) => listBlocks(ctx, readQuery(req)));
+export const POST = withUser(async (req, { ctx }) => created(await addBlock(ctx, await readBody(req))));
