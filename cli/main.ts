@@ -3,10 +3,12 @@ import { ConfigError, config } from '../lib/config';
 import { toAppError } from '../lib/http/errors';
 import { registerAdapt } from './commands/adapt';
 import { registerBilling } from './commands/billing';
+import { registerExport } from './commands/export';
 import { registerHabit } from './commands/habit';
 import { registerHealth } from './commands/health';
 import { registerMeeting } from './commands/meeting';
 import { registerOutbox } from './commands/outbox';
+import { registerSchedule } from './commands/schedule';
 import { registerTask } from './commands/task';
 import { registerUser } from './commands/user';
 
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerHabit(program);
   registerMeeting(program);
   registerAdapt(program);
+  registerSchedule(program);
+  registerExport(program);
   registerBilling(program);
   return program;
 }

@@ -4,11 +4,13 @@
  */
 import pg from 'pg';
 import { config, ConfigError } from '../lib/config';
+import { connectDatabase, disconnectDb } from '../lib/db/client';
 import { resolveDatabase } from '../lib/db/resolve';
 import { formatDuration } from '../lib/duration';
 import { logger } from '../lib/logger';
 import { createProcessor } from '../lib/outbox';
 import { collectStats, runCleanup } from '../lib/outbox/jobs';
+import { missedDetectionIntervalMs, runMissedDetection } from '../lib/scheduling/jobs';
 import { createHealthServer } from './health';
 
 async function main() {
@@ -44,7 +46,18 @@ async function main() {
       logger.warn({ err: (error as Error).message }, 'outbox cleanup failed');
     }
   };
+  const prisma = connectDatabase(database.url);
+  const detectMissed = async () => {
+    try {
+      const marked = await runMissedDetection(prisma);
+      if (marked) logger.info({ marked }, 'missed blocks marked');
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'missed-block detection failed');
+    }
+  };
   const statsTimer = setInterval(logStats, c.OUTBOX_STATS_INTERVAL);
+  const missedTimer = setInterval(detectMissed, missedDetectionIntervalMs);
+  void detectMissed();
   const cleanupTimer = setInterval(cleanup, c.OUTBOX_CLEANUP_INTERVAL);
   void cleanup();
 
@@ -64,10 +77,12 @@ async function main() {
     logger.info({ signal }, 'worker stopping: draining the batch in flight');
     clearInterval(statsTimer);
     clearInterval(cleanupTimer);
+    clearInterval(missedTimer);
     health.close();
     await processor.stop();
     await logStats();
     await pool.end().catch(() => {});
+    await disconnectDb().catch(() => {});
     await database.stop();
     logger.info('worker stopped');
     process.exit(0);

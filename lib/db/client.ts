@@ -55,9 +55,10 @@ export async function disconnectDb(): Promise<void> {
  * Runs `fn` in one transaction: a new one when `db` is a client, the caller's when `db` is already a
  * transaction client (so services compose inside a larger transaction).
  */
-export function transaction<T>(db: DbTx, fn: (tx: DbTx) => Promise<T>): Promise<T> {
+export function transaction<T>(db: DbTx, fn: (tx: DbTx) => Promise<T>, options?: { timeoutMs?: number }): Promise<T> {
   const client = db as Partial<Db>;
-  return typeof client.$transaction === 'function' ? client.$transaction((tx) => fn(tx)) : fn(db);
+  if (typeof client.$transaction !== 'function') return fn(db);
+  return client.$transaction((tx) => fn(tx), options?.timeoutMs ? { timeout: options.timeoutMs, maxWait: options.timeoutMs } : undefined);
 }
 
 /** True for Prisma's unique-constraint violation (P2002). */

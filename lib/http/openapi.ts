@@ -3,6 +3,9 @@ import { adaptOperations } from '../adapt/service';
 import { doneOperations } from '../done/service';
 import { habitOperations } from '../habits/openapi';
 import { meetingOperations } from '../meetings/openapi';
+import { autoOperations } from '../scheduling/auto';
+import { rescheduleOperations } from '../scheduling/missed';
+import { blockOperations } from '../scheduling/openapi';
 import { taskOperations } from '../tasks/openapi';
 
 /**
@@ -27,7 +30,7 @@ export interface Operation {
 const idParam = (entity: string) => ({ name: 'id', in: 'path', required: true, description: `The ${entity} id (or a unique id prefix)`, schema: { type: 'string' } });
 
 /** Every documented operation: each bounded context describes its own part. */
-export const operations: Operation[] = [...taskOperations, ...habitOperations, ...meetingOperations, ...adaptOperations, ...doneOperations];
+export const operations: Operation[] = [...taskOperations, ...habitOperations, ...meetingOperations, ...adaptOperations, ...doneOperations, ...blockOperations, ...autoOperations, ...rescheduleOperations];
 
 const jsonSchema = (schema: ZodType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

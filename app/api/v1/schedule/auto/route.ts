@@ -1,0 +1,5 @@
+import { readBody, withUser } from '@/lib/http/with-user';
+import { autoSchedule } from '@/lib/scheduling/auto';
+
+/** Plans open tasks (and due habits / 1:1s with `habits` / `meetings`) into free time. */
+export const POST = withUser(async (req, { ctx }) => autoSchedule(ctx, await readBody(req)));
