@@ -1,12 +1,8 @@
 import { expect, test } from '@playwright/test';
+import { signUpFresh } from './helpers';
 
 test('Billing shows plan and modules; Upgrade reaches Stripe Checkout; Manage billing explains what is missing', async ({ page }) => {
-  await page.goto('/signup');
-  await page.getByLabel('Name').fill('Bill Payer');
-  await page.getByLabel('Email').fill(`e2e-billing-${Date.now().toString(36)}@example.com`);
-  await page.getByLabel('Password').fill('a-good-long-password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/today$/);
+  await signUpFresh(page, 'Bill Payer', 'billing');
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Billing' }).click();
   await expect(page.getByRole('heading', { name: 'Billing', level: 1 })).toBeVisible();

@@ -4,6 +4,8 @@ import { db } from '@/lib/db/client';
 import { requireSessionUser } from '@/lib/identity/session';
 import { listAccessTokens } from '@/lib/identity/tokens';
 import { formatMinute } from '@/lib/time';
+import { currentIcsFeedUrl } from './ics-actions';
+import { IcsSection } from './ics-section';
 import { TokensSection } from './tokens-section';
 
 export const metadata: Metadata = { title: 'Settings' };
@@ -47,6 +49,7 @@ export default async function SettingsPage() {
           revokedAt: t.revokedAt?.toISOString() ?? null,
         }))}
       />
+      <IcsSection url={await currentIcsFeedUrl()} />
     </div>
   );
 }
