@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST as autoRoute } from '../../app/api/v1/schedule/auto/route';
 import { POST as rescheduleRoute } from '../../app/api/v1/schedule/reschedule-missed/route';
@@ -9,6 +10,7 @@ import { connectDatabase, createDb, disconnectDb } from '../../lib/db/client';
 import { createHabit } from '../../lib/habits/service';
 import { createMeeting } from '../../lib/meetings/service';
 import { autoSchedule } from '../../lib/scheduling/auto';
+import { runMissedDetection } from '../../lib/scheduling/jobs';
 import { rescheduleMissed } from '../../lib/scheduling/missed';
 import { createTask } from '../../lib/tasks/service';
 import { callRoute } from '../helpers/api';
@@ -143,5 +145,30 @@ describe('reschedule-missed', () => {
     const events = await database.db.outboxEvent.findMany({ where: { aggregateId: past.id }, orderBy: { sequence: 'asc' } });
     expect(events.map((e) => e.eventType)).toEqual(['scheduling.block.missed', 'scheduling.block.rescheduled']);
     expect(await rescheduleMissed(ctxOf(erin), { date: monday })).toMatchObject({ markedMissed: 0, rescheduled: [] });
+  });
+});
+
+describe('missed-block detection job (worker)', () => {
+  it('marks blocks missed an hour after their end, once; another worker holding the tick makes it skip', async () => {
+    const frank = await freshUser('Frank');
+    const ended = (hoursAgo: number) => ({ startAt: new Date(clock.getTime() - (hoursAgo + 1) * 3_600_000), endAt: new Date(clock.getTime() - hoursAgo * 3_600_000) });
+    const late = await database.db.scheduleBlock.create({ data: { userId: frank.id, type: 'focus', title: 'Late', ...ended(2) } });
+    const recent = await database.db.scheduleBlock.create({ data: { userId: frank.id, type: 'focus', title: 'Recent', ...ended(0.5) } });
+
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtextextended('orbita:job:missed-blocks', 0))`);
+      if (database.kind === 'postgres') expect(await runMissedDetection(database.db, clock)).toBeNull(); // PGlite has one session: the lock is shared
+      await holder.query('ROLLBACK');
+    } finally {
+      await holder.end();
+    }
+    expect(await runMissedDetection(database.db, clock)).toBeGreaterThanOrEqual(1);
+    expect((await database.db.scheduleBlock.findUniqueOrThrow({ where: { id: late.id } })).status).toBe('missed');
+    expect((await database.db.scheduleBlock.findUniqueOrThrow({ where: { id: recent.id } })).status).toBe('planned');
+    expect(await runMissedDetection(database.db, clock)).toBe(0);
+    expect(await database.db.outboxEvent.count({ where: { aggregateId: late.id, eventType: 'scheduling.block.missed' } })).toBe(1);
   });
 });
