@@ -6,6 +6,7 @@ import { registerBilling } from './commands/billing';
 import { registerExport } from './commands/export';
 import { registerHabit } from './commands/habit';
 import { registerHealth } from './commands/health';
+import { registerMcp } from './commands/mcp';
 import { registerMeeting } from './commands/meeting';
 import { registerOutbox } from './commands/outbox';
 import { registerSchedule } from './commands/schedule';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerSchedule(program);
   registerExport(program);
   registerBilling(program);
+  registerMcp(program);
   return program;
 }
 

@@ -1,0 +1,60 @@
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { config } from '@/lib/config';
+import { db } from '@/lib/db/client';
+import { authenticateBearer } from '@/lib/identity/tokens';
+import { logger } from '@/lib/logger';
+import { createMcpServer } from '@/mcp/server';
+
+/**
+ * The MCP tools over Streamable HTTP (stateless, JSON responses) inside the Next.js app, for hosted
+ * use (SPEC §9). Same auth as the standalone server: `Authorization: Bearer <MCP_AUTH_TOKEN or a
+ * personal access token>`; the session cookie is not accepted here.
+ */
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  Response.json(body, { status, headers: { 'cache-control': 'no-store', ...headers } });
+
+const unauthorized = (message: string) => json(401, { error: { code: 'unauthorized', message } }, { 'www-authenticate': 'Bearer' });
+
+const rpcError = (status: number, code: number, message: string, headers: Record<string, string> = {}) =>
+  json(status, { jsonrpc: '2.0', error: { code, message }, id: null }, headers);
+
+export async function POST(req: Request): Promise<Response> {
+  try {
+    const header = req.headers.get('authorization');
+    if (header === null) return unauthorized('missing Authorization header: send `Authorization: Bearer <token>`');
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) return unauthorized('the Authorization header must be `Bearer <token>`');
+    const c = config();
+    const principal = await authenticateBearer(db(), match[1], { mcpAuthToken: c.MCP_AUTH_TOKEN, orbitaUserId: c.ORBITA_USER_ID });
+    if (!principal) return unauthorized('invalid, expired or revoked token');
+
+    let body: unknown;
+    try {
+      body = JSON.parse(await req.text());
+    } catch {
+      return rpcError(400, -32700, 'Parse error: the request body is not valid JSON');
+    }
+    const server = createMcpServer(principal, db());
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await server.connect(transport);
+    try {
+      return await transport.handleRequest(req, { parsedBody: body });
+    } finally {
+      // JSON responses are complete once handleRequest resolves: nothing streams after it.
+      // server.close() closes the transport as well.
+      await server.close().catch(() => {});
+    }
+  } catch (error) {
+    logger.error({ err: error }, 'mcp request failed');
+    return json(500, { error: { code: 'internal_error', message: 'something went wrong on our side' } });
+  }
+}
+
+const notAllowed = () =>
+  rpcError(405, -32000, 'method not allowed: use POST /api/mcp (stateless Streamable HTTP; no server-sent event stream)', { allow: 'POST' });
+
+export const GET = notAllowed;
+export const DELETE = notAllowed;
