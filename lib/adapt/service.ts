@@ -4,17 +4,13 @@ import { requireModule } from '../billing/modules';
 import type { ServiceContext } from '../context';
 import { adaptHabits } from '../habits/adapt';
 import { adaptMeetings } from '../meetings/adapt';
-import { queryBoolean } from '../shared/schemas';
+import { queryBoolean, wholeNumberSchema } from '../shared/schemas';
 
 export const adaptSchema = z
   .object({
     habits: queryBoolean.optional().describe('Adapt habit frequencies (default: both habits and meetings when neither is chosen)'),
     meetings: queryBoolean.optional().describe('Adapt 1:1 cadences (default: both when neither is chosen)'),
-    windowDays: z
-      .number({ message: 'window-days must be a whole number of days' })
-      .int('window-days must be a whole number of days')
-      .min(7, 'window-days must be between 7 and 90')
-      .max(90, 'window-days must be between 7 and 90')
+    windowDays: wholeNumberSchema(7, 90, 'window-days must be a whole number of days', { rangeMessage: 'window-days must be between 7 and 90' })
       .default(14)
       .describe('Days of habit history to judge (the full days ending yesterday), 7–90, default 14'),
   })

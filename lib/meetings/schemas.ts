@@ -1,16 +1,12 @@
 import { z } from 'zod';
-import { clockTimeSchema, localDateSchema, minutesSchema, pageSchema, queryBoolean, titleSchema } from '../shared/schemas';
+import { clockTimeSchema, localDateSchema, minutesSchema, pageSchema, queryBoolean, titleSchema, wholeNumberSchema } from '../shared/schemas';
 import { cadences, isCadenceIssue, maxIntervalDays, minIntervalDays, resolveCadence } from './rules';
 
 const cadenceList = cadences.join(', ');
 export const cadenceSchema = z.enum(cadences, { message: `cadence must be one of ${cadenceList}` });
 
 const intervalMessage = `intervalDays must be a whole number of days between ${minIntervalDays} and ${maxIntervalDays}`;
-export const intervalDaysSchema = z
-  .number({ message: intervalMessage })
-  .int(intervalMessage)
-  .min(minIntervalDays, intervalMessage)
-  .max(maxIntervalDays, intervalMessage);
+export const intervalDaysSchema = wholeNumberSchema(minIntervalDays, maxIntervalDays, intervalMessage);
 
 export const meetingFields = {
   name: titleSchema('name').describe('The person (or group) you meet, 1–500 characters'),

@@ -6,20 +6,15 @@ import type { ScheduleBlock } from '../generated/prisma/client';
 import { dateColumn, habitsDueOn } from '../habits/service';
 import type { Operation } from '../http/openapi';
 import { meetingsDueOn } from '../meetings/service';
-import { appendEvent } from '../outbox/append';
-import { localDateSchema, queryBoolean } from '../shared/schemas';
+import { localDateSchema, queryBoolean, wholeNumberSchema } from '../shared/schemas';
 import { addDays, localDate, localDayBounds, parseMinute } from '../time';
-import { type BlockView, blockView, lockUserSchedule, planningHours } from './blocks';
+import { type BlockView, blockView, lockUserSchedule, planningHours, recordBlockEvent } from './blocks';
 import { type Candidate, plan } from './plan';
 
 export const autoScheduleSchema = z
   .object({
     date: localDateSchema('date').optional().describe('First day to plan, YYYY-MM-DD (default today)'),
-    days: z
-      .number({ message: 'days must be a whole number between 1 and 31' })
-      .int('days must be a whole number between 1 and 31')
-      .min(1, 'days must be a whole number between 1 and 31')
-      .max(31, 'days must be a whole number between 1 and 31')
+    days: wholeNumberSchema(1, 31, 'days must be a whole number between 1 and 31')
       .default(1)
       .describe('How many days to plan, 1–31 (default 1)'),
     habits: queryBoolean.optional().describe('Also plan habits due on those days (in personal hours)'),
@@ -101,13 +96,7 @@ export async function autoSchedule(ctx: ServiceContext, input: AutoScheduleInput
           },
         });
         const view = blockView(block, zone);
-        await appendEvent(tx, {
-          aggregateType: 'block',
-          aggregateId: block.id,
-          eventType: 'scheduling.block.scheduled',
-          userId: ctx.userId,
-          payload: { block: view, source: 'auto' },
-        });
+        await recordBlockEvent(tx, ctx, 'scheduling.block.scheduled', view, { source: 'auto' });
         placed.push({ ...view, kind: placement.candidate.kind });
       }
       return {

@@ -25,7 +25,7 @@ import {
   scheduleWeekSchema,
   type TimePoint,
 } from './schemas';
-import { freeIntervals, type Interval, mergeIntervals, minute as minuteMs, type PlanningHours, type WeekdayHours, workingWindow } from './windows';
+import { freeIntervals, type Interval, mergeIntervals, minute as minuteMs, type PlanningHours, workingWindow } from './windows';
 
 /** A block as every door shows it: instants ISO-8601 with the user's offset, plus local date and HH:MM. */
 export interface BlockView {
@@ -116,16 +116,13 @@ export function blockView(block: ScheduleBlock, zone: string): BlockView {
   };
 }
 
-/**
- * Serialises schedule writes of one user (manual edits, `schedule auto`, `reschedule-missed`): a
- * second writer waits, then sees the first one's blocks. Call inside the write's transaction.
- */
-/** The user's zone, working hours and personal hours (what planning and free slots read). */
+/** The user's zone, working hours and personal hours (what views, free slots and planning read). */
 export async function planningHours(db: DbTx, userId: string): Promise<PlanningHours> {
-  const user = await db.user.findUniqueOrThrow({
+  const user = await db.user.findUnique({
     where: { id: userId },
     select: { timeZone: true, personalStartMinute: true, personalEndMinute: true, workingHours: true },
   });
+  if (!user) throw notFound('user');
   return {
     zone: user.timeZone,
     workingHours: user.workingHours,
@@ -133,22 +130,16 @@ export async function planningHours(db: DbTx, userId: string): Promise<PlanningH
   };
 }
 
+/**
+ * Serialises schedule writes of one user (manual edits, `schedule auto`, `reschedule-missed`): a
+ * second writer waits, then sees the first one's blocks. Call inside the write's transaction.
+ */
 export async function lockUserSchedule(tx: DbTx, userId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`orbita:schedule:${userId}`}, 0))`;
 }
 
-interface ScheduleUser {
-  zone: string;
-  hours: WeekdayHours[];
-}
-
-async function scheduleUser(db: DbTx, userId: string): Promise<ScheduleUser> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { timeZone: true, workingHours: true } });
-  if (!user) throw notFound('user');
-  return { zone: user.timeZone, hours: user.workingHours };
-}
-
-async function recordEvent(tx: DbTx, ctx: ServiceContext, eventType: EventType, view: BlockView, extra: Record<string, unknown> = {}) {
+/** Records a `scheduling.block.*` event for `view` in the caller's transaction (payload `{ block, ...extra }`). */
+export async function recordBlockEvent(tx: DbTx, ctx: ServiceContext, eventType: EventType, view: BlockView, extra: Record<string, unknown> = {}) {
   await appendEvent(tx, { aggregateType: 'block', aggregateId: view.id, eventType, userId: ctx.userId, payload: { block: view, ...extra } });
 }
 
@@ -247,7 +238,7 @@ const referenceTables = {
 /** Adds an Orbita block; overlapping another Orbita block is a 409 naming it. Emits `scheduling.block.scheduled`. */
 export async function addBlock(ctx: ServiceContext, input: AddBlockInput): Promise<BlockView> {
   const data = addBlockSchema.parse(input);
-  const { zone } = await scheduleUser(ctx.db, ctx.userId);
+  const { zone } = await planningHours(ctx.db, ctx.userId);
   const now = ctx.now();
   const date = data.date ?? localDate(now, zone);
   const { startAt, endAt } = resolveSpan(data, date, zone);
@@ -270,7 +261,7 @@ export async function addBlock(ctx: ServiceContext, input: AddBlockInput): Promi
             data: { userId: ctx.userId, type: data.type, referenceId: data.referenceId ?? null, title: data.title, startAt, endAt, createdAt: now, updatedAt: now },
           });
           const view = blockView(block, zone);
-          await recordEvent(tx, ctx, 'scheduling.block.scheduled', view);
+          await recordBlockEvent(tx, ctx, 'scheduling.block.scheduled', view);
           return view;
         },
         { timeoutMs: writeTimeoutMs },
@@ -285,7 +276,7 @@ export async function addBlock(ctx: ServiceContext, input: AddBlockInput): Promi
  */
 export async function moveBlock(ctx: ServiceContext, ref: string, input: MoveBlockInput): Promise<BlockView> {
   const data = moveBlockSchema.parse(input);
-  const { zone } = await scheduleUser(ctx.db, ctx.userId);
+  const { zone } = await planningHours(ctx.db, ctx.userId);
   const now = ctx.now();
   let target: { startAt: Date; endAt: Date; id: string } | null = null;
   return guardOverlap(
@@ -310,7 +301,7 @@ export async function moveBlock(ctx: ServiceContext, ref: string, input: MoveBlo
           const from = { start: toZonedIso(block.startAt, zone), end: toZonedIso(block.endAt, zone) };
           const moved = await tx.scheduleBlock.update({ where: { id: block.id }, data: { startAt, endAt, status: 'planned', updatedAt: now } });
           const view = blockView(moved, zone);
-          await recordEvent(tx, ctx, 'scheduling.block.rescheduled', view, { from });
+          await recordBlockEvent(tx, ctx, 'scheduling.block.rescheduled', view, { from });
           return view;
         },
         { timeoutMs: writeTimeoutMs },
@@ -320,14 +311,14 @@ export async function moveBlock(ctx: ServiceContext, ref: string, input: MoveBlo
 
 /** Marks a block completed (twice → conflict). Emits `scheduling.block.completed`. */
 export async function completeBlock(ctx: ServiceContext, ref: string): Promise<BlockView> {
-  const { zone } = await scheduleUser(ctx.db, ctx.userId);
+  const { zone } = await planningHours(ctx.db, ctx.userId);
   return transaction(ctx.db, async (tx) => {
     const block = await loadBlock(tx, ctx, ref);
     if (block.status === 'completed') throw conflict('block is already completed');
     const { count } = await tx.scheduleBlock.updateMany({ where: { id: block.id, userId: ctx.userId, status: block.status }, data: { status: 'completed', updatedAt: ctx.now() } });
     if (count === 0) throw conflict('block is already completed');
     const view = blockView(await tx.scheduleBlock.findUniqueOrThrow({ where: { id: block.id } }), zone);
-    await recordEvent(tx, ctx, 'scheduling.block.completed', view);
+    await recordBlockEvent(tx, ctx, 'scheduling.block.completed', view);
     return view;
   });
 }
@@ -351,13 +342,13 @@ export interface RemoveBlockOptions {
 
 /** Deletes a block. Emits `scheduling.block.removed` with the block as it was. */
 export async function removeBlock(ctx: ServiceContext, ref: string, options: RemoveBlockOptions = {}): Promise<BlockView> {
-  const { zone } = await scheduleUser(ctx.db, ctx.userId);
+  const { zone } = await planningHours(ctx.db, ctx.userId);
   return transaction(ctx.db, async (tx) => {
     const block = await loadBlock(tx, ctx, ref);
     const { count } = await tx.scheduleBlock.deleteMany({ where: { id: block.id, userId: ctx.userId } });
     if (count === 0) throw notFound(`block ${block.id}`);
     const view = blockView(block, zone);
-    await recordEvent(tx, ctx, 'scheduling.block.removed', view);
+    await recordBlockEvent(tx, ctx, 'scheduling.block.removed', view);
     await options.onRemoved?.(tx, { block, view });
     return view;
   });
@@ -366,7 +357,7 @@ export async function removeBlock(ctx: ServiceContext, ref: string, options: Rem
 // ───────────────────────── reads ─────────────────────────
 
 export async function getBlock(ctx: ServiceContext, ref: string): Promise<BlockView> {
-  const { zone } = await scheduleUser(ctx.db, ctx.userId);
+  const { zone } = await planningHours(ctx.db, ctx.userId);
   return blockView(await loadBlock(ctx.db, ctx, ref), zone);
 }
 
@@ -385,13 +376,13 @@ function blocksBetween(db: DbTx, userId: string, start: Date, end: Date) {
   });
 }
 
-function dayView(date: string, user: ScheduleUser, blocks: ScheduleBlock[]): DayView {
+function dayView(date: string, user: PlanningHours, blocks: ScheduleBlock[]): DayView {
   const { start, end } = localDayBounds(date, user.zone);
   const day = { start: start.getTime(), end: end.getTime() };
   const mine = blocks.filter((b) => b.startAt < end && b.endAt > start);
-  const hours = user.hours.find((h) => h.weekday === weekdayOf(date) && h.endMinute > h.startMinute);
+  const hours = user.workingHours.find((h) => h.weekday === weekdayOf(date) && h.endMinute > h.startMinute);
   const planned = mergeIntervals(clip(mine.filter((b) => b.source === 'orbita' && b.status !== 'missed').map(intervalOf), day));
-  const free = freeIntervals(workingWindow(date, user.zone, user.hours), mine.map(intervalOf));
+  const free = freeIntervals(workingWindow(date, user.zone, user.workingHours), mine.map(intervalOf));
   return {
     date,
     timeZone: user.zone,
@@ -404,7 +395,7 @@ function dayView(date: string, user: ScheduleUser, blocks: ScheduleBlock[]): Day
 /** One local day: its blocks (Orbita and imported), working hours and planned/free minutes. */
 export async function scheduleDay(ctx: ServiceContext, input: ScheduleDayInput = {}): Promise<DayView> {
   const query = scheduleDaySchema.parse(input);
-  const user = await scheduleUser(ctx.db, ctx.userId);
+  const user = await planningHours(ctx.db, ctx.userId);
   const date = query.date ?? localDate(ctx.now(), user.zone);
   const { start, end } = localDayBounds(date, user.zone);
   return dayView(date, user, await blocksBetween(ctx.db, ctx.userId, start, end));
@@ -413,7 +404,7 @@ export async function scheduleDay(ctx: ServiceContext, input: ScheduleDayInput =
 /** The Monday-based week containing `date` (default today), shifted by `offset` weeks. */
 export async function scheduleWeek(ctx: ServiceContext, input: ScheduleWeekInput = {}): Promise<WeekView> {
   const query = scheduleWeekSchema.parse(input);
-  const user = await scheduleUser(ctx.db, ctx.userId);
+  const user = await planningHours(ctx.db, ctx.userId);
   const monday = mondayOf(addDays(query.date ?? localDate(ctx.now(), user.zone), 7 * (query.offset ?? 0)));
   const dates = Array.from({ length: 7 }, (_, i) => addDays(monday, i));
   const blocks = await blocksBetween(ctx.db, ctx.userId, localDayBounds(dates[0], user.zone).start, localDayBounds(dates[6], user.zone).end);
@@ -436,12 +427,12 @@ export async function scheduleWeek(ctx: ServiceContext, input: ScheduleWeekInput
  */
 export async function freeSlots(ctx: ServiceContext, input: FreeSlotsInput = {}): Promise<FreeSlotsView> {
   const query = freeSlotsSchema.parse(input);
-  const user = await scheduleUser(ctx.db, ctx.userId);
+  const user = await planningHours(ctx.db, ctx.userId);
   const date = query.date ?? localDate(ctx.now(), user.zone);
   const { start, end } = localDayBounds(date, user.zone);
   const blocks = await blocksBetween(ctx.db, ctx.userId, start, end);
   const nowMs = Math.ceil(ctx.now().getTime() / minuteMs) * minuteMs; // the next whole minute
-  const free = clip(freeIntervals(workingWindow(date, user.zone, user.hours), blocks.map(intervalOf)), { start: nowMs, end: Number.MAX_SAFE_INTEGER });
+  const free = clip(freeIntervals(workingWindow(date, user.zone, user.workingHours), blocks.map(intervalOf)), { start: nowMs, end: Number.MAX_SAFE_INTEGER });
   const slots = free
     .filter((i) => i.end - i.start >= query.min * minuteMs)
     .map((i) => ({
@@ -457,7 +448,7 @@ export async function freeSlots(ctx: ServiceContext, input: FreeSlotsInput = {})
 /** Blocks sharing time with [from, to), by start (then id), cursor-paginated. */
 export async function listBlocks(ctx: ServiceContext, input: ListBlocksInput = {}): Promise<Page<BlockView>> {
   const query = listBlocksSchema.parse(input);
-  const { zone } = await scheduleUser(ctx.db, ctx.userId);
+  const { zone } = await planningHours(ctx.db, ctx.userId);
   const bound = (text: string, edge: 'start' | 'end') => (/^\d{4}-\d{2}-\d{2}$/.test(text) ? localDayBounds(text, zone)[edge] : new Date(text));
   const from = query.from ? bound(query.from, 'start') : undefined;
   const to = query.to ? bound(query.to, 'end') : undefined;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ServiceContext } from '../context';
 import type { DbTx } from '../db/client';
 import { notFound } from '../errors';
-import { localDateSchema } from '../shared/schemas';
+import { localDateSchema, wholeNumberSchema } from '../shared/schemas';
 import { addDays, localDate, localDayBounds } from '../time';
 import { type IcsBlock, renderIcs } from './ics';
 
@@ -16,11 +16,7 @@ import { type IcsBlock, renderIcs } from './ics';
 
 export const exportIcsSchema = z
   .object({
-    days: z
-      .number({ message: 'days must be a whole number between 1 and 366' })
-      .int('days must be a whole number between 1 and 366')
-      .min(1, 'days must be between 1 and 366')
-      .max(366, 'days must be between 1 and 366')
+    days: wholeNumberSchema(1, 366, 'days must be a whole number between 1 and 366', { rangeMessage: 'days must be between 1 and 366' })
       .default(14)
       .describe('How many local days to export, 1–366 (default 14)'),
     from: localDateSchema('from').optional().describe('First local day YYYY-MM-DD (default today in your time zone)'),

@@ -3,10 +3,9 @@ import { requireModule } from '../billing/modules';
 import type { ServiceContext } from '../context';
 import { type DbTx, transaction } from '../db/client';
 import type { Operation } from '../http/openapi';
-import { appendEvent } from '../outbox/append';
 import { clockTimeSchema, localDateSchema } from '../shared/schemas';
 import { addDays, atLocalMinute, localDate, localDayBounds, toZonedIso } from '../time';
-import { type BlockView, blockView, lockUserSchedule, markMissedBlocks, planningHours } from './blocks';
+import { type BlockView, blockView, lockUserSchedule, markMissedBlocks, planningHours, recordBlockEvent } from './blocks';
 import { type Candidate, plan } from './plan';
 
 export const rescheduleMissedSchema = z
@@ -99,13 +98,7 @@ async function moveMissed(
     data: { startAt: new Date(placement.start), endAt: new Date(placement.end), status: 'planned', updatedAt: now },
   });
   const view = blockView(moved, zone);
-  await appendEvent(tx, {
-    aggregateType: 'block',
-    aggregateId: block.id,
-    eventType: 'scheduling.block.rescheduled',
-    userId: ctx.userId,
-    payload: { block: view, from, reason: 'missed' },
-  });
+  await recordBlockEvent(tx, ctx, 'scheduling.block.rescheduled', view, { from, reason: 'missed' });
   return { ...view, from };
 }
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { localDateSchema, pageSchema, titleSchema } from '../shared/schemas';
+import { localDateSchema, pageSchema, titleSchema, wholeNumberSchema } from '../shared/schemas';
 import { parseMinute } from '../time';
 
 /** Block types (SPEC §5). */
@@ -103,11 +103,7 @@ export type ScheduleDayInput = z.input<typeof scheduleDaySchema>;
 export const scheduleWeekSchema = z
   .object({
     date: localDateSchema('date').optional().describe('Any date YYYY-MM-DD in the week (default today)'),
-    offset: z.coerce
-      .number({ message: 'offset must be a whole number of weeks between -52 and 52' })
-      .int('offset must be a whole number of weeks between -52 and 52')
-      .min(-52, 'offset must be a whole number of weeks between -52 and 52')
-      .max(52, 'offset must be a whole number of weeks between -52 and 52')
+    offset: wholeNumberSchema(-52, 52, 'offset must be a whole number of weeks between -52 and 52', { coerce: true })
       .optional()
       .describe('Weeks from the week of `date` (default this week): 1 = next week, -1 = last week'),
   })
@@ -117,11 +113,7 @@ export type ScheduleWeekInput = z.input<typeof scheduleWeekSchema>;
 export const freeSlotsSchema = z
   .object({
     date: localDateSchema('date').optional().describe('Local date YYYY-MM-DD (default today)'),
-    min: z.coerce
-      .number({ message: 'min must be a whole number of minutes between 5 and 480' })
-      .int('min must be a whole number of minutes between 5 and 480')
-      .min(5, 'min must be a whole number of minutes between 5 and 480')
-      .max(480, 'min must be a whole number of minutes between 5 and 480')
+    min: wholeNumberSchema(5, 480, 'min must be a whole number of minutes between 5 and 480', { coerce: true })
       .default(30)
       .describe('Shortest slot to list, minutes 5–480 (default 30)'),
   })

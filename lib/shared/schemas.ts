@@ -16,13 +16,19 @@ export const titleSchema = (field: string) =>
 
 export const descriptionSchema = z.string().trim().max(5000, 'description must be at most 5000 characters');
 
+/**
+ * A whole number within [min, max]. `message` answers a value that is not a whole number and, unless
+ * `rangeMessage` says otherwise, one outside the range; `coerce` reads query-string text.
+ */
+export function wholeNumberSchema(min: number, max: number, message: string, options: { rangeMessage?: string; coerce?: boolean } = {}) {
+  const range = options.rangeMessage ?? message;
+  const number = options.coerce ? z.coerce.number({ message }) : z.number({ message });
+  return number.int(message).min(min, range).max(max, range);
+}
+
 /** Whole minutes within [min, max]. */
 export const minutesSchema = (field: string, min: number, max: number) =>
-  z
-    .number({ message: `${field} must be a whole number of minutes` })
-    .int(`${field} must be a whole number of minutes`)
-    .min(min, `${field} must be between ${min} and ${max} minutes`)
-    .max(max, `${field} must be between ${min} and ${max} minutes`);
+  wholeNumberSchema(min, max, `${field} must be a whole number of minutes`, { rangeMessage: `${field} must be between ${min} and ${max} minutes` });
 
 /** A calendar date YYYY-MM-DD (read in the user's time zone). */
 export const localDateSchema = (field: string) =>
