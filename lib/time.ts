@@ -1,4 +1,72 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
+
+/*
+ * Zoned formatting is on the hot path of every list (each row shows several instants in the user's
+ * zone). Luxon answers a zone offset through Intl's formatToParts, which costs more than the rest of
+ * a row together, so offsets are remembered per zone and UTC hour: when the offset at the first and
+ * the last millisecond of an hour agree, it holds for the whole hour (no zone has ever changed its
+ * offset twice within one hour); an hour that contains a transition is answered exactly every time.
+ * Anything unusual (fixed-offset specifiers, fractional historical offsets, years outside
+ * 0000–9999) goes through luxon, so the output is always exactly luxon's.
+ */
+const hourMs = 3_600_000;
+const offsetCache = new Map<string, number>();
+const offsetCacheLimit = 50_000;
+
+/** Luxon reads `UTC`/`GMT` (any case) as its fixed UTC zone and writes its offset as `Z`. */
+const isLuxonUtc = (zone: string) => /^(utc|gmt)$/i.test(zone);
+
+/** The luxon zone object for an IANA name, or null when luxon would treat `zone` otherwise. */
+function ianaZone(zone: string): IANAZone | null {
+  if (/^(utc|gmt|local|system)$|^(utc|gmt)[+-]/i.test(zone)) return null;
+  return IANAZone.isValidZone(zone) ? IANAZone.create(zone) : null;
+}
+
+/** The offset from UTC in minutes of `zone` at `ms`, or null for a zone the fast path does not handle. */
+function zoneOffsetMinutes(zone: string, ms: number): number | null {
+  if (isLuxonUtc(zone)) return 0;
+  const hour = Math.floor(ms / hourMs);
+  const key = `${zone}|${hour}`;
+  const cached = offsetCache.get(key);
+  if (cached !== undefined) return Number.isNaN(cached) ? (ianaZone(zone)?.offset(ms) ?? null) : cached;
+  const iana = ianaZone(zone);
+  if (!iana) return null;
+  const first = iana.offset(hour * hourMs);
+  const last = iana.offset(hour * hourMs + hourMs - 1);
+  if (offsetCache.size >= offsetCacheLimit) offsetCache.clear();
+  offsetCache.set(key, first === last ? first : Number.NaN);
+  return first === last ? first : iana.offset(ms);
+}
+
+interface LocalParts {
+  /** The wall-clock fields, read with the getUTC* methods. */
+  wall: Date;
+  offset: number;
+  /** The offset as ISO-8601 writes it (`+02:00`, or `Z` for luxon's UTC zone). */
+  designator: string;
+}
+
+/** The wall clock of `instant` in `zone`, or null when luxon must answer (see above). */
+function localParts(instant: Date, zone: string): LocalParts | null {
+  const ms = instant.getTime();
+  const offset = zoneOffsetMinutes(zone, ms);
+  if (offset === null || !Number.isInteger(offset)) return null;
+  const wall = new Date(ms + offset * 60_000);
+  const year = wall.getUTCFullYear();
+  if (year < 0 || year > 9999) return null;
+  return { wall, offset, designator: isLuxonUtc(zone) ? 'Z' : isoOffset(offset) };
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+function isoDate(wall: Date): string {
+  return `${String(wall.getUTCFullYear()).padStart(4, '0')}-${pad2(wall.getUTCMonth() + 1)}-${pad2(wall.getUTCDate())}`;
+}
+
+function isoOffset(offset: number): string {
+  const abs = Math.abs(offset);
+  return `${offset < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+}
 
 /** True when `zone` is an IANA time zone this runtime knows (e.g. `Europe/Berlin`, `UTC`). */
 export function isValidTimeZone(zone: string): boolean {
@@ -30,6 +98,8 @@ export function parseMinute(text: string): number | null {
 
 /** The user's local calendar date (YYYY-MM-DD) at `instant`. */
 export function localDate(instant: Date, zone: string): string {
+  const local = localParts(instant, zone);
+  if (local) return isoDate(local.wall);
   return DateTime.fromJSDate(instant, { zone }).toISODate() as string;
 }
 
@@ -41,12 +111,19 @@ export function localDayBounds(date: string, zone: string): { start: Date; end: 
 
 /** Formats an instant as HH:MM in `zone`. */
 export function formatLocalTime(instant: Date, zone: string): string {
+  const local = localParts(instant, zone);
+  if (local) return `${pad2(local.wall.getUTCHours())}:${pad2(local.wall.getUTCMinutes())}`;
   return DateTime.fromJSDate(instant, { zone }).toFormat('HH:mm');
 }
 
 /** An instant as ISO-8601 with the user's offset, e.g. `2026-03-29T10:00:00+02:00` (what every door shows). */
-export function toZonedIso(instant: Date, zone: string): string {
-  return DateTime.fromJSDate(instant, { zone }).toISO({ suppressMilliseconds: true }) as string;
+export function toZonedIso(instant: Date, zone: string, milliseconds: 'when-nonzero' | 'always' = 'when-nonzero'): string {
+  const local = localParts(instant, zone);
+  if (!local) return DateTime.fromJSDate(instant, { zone }).toISO({ suppressMilliseconds: milliseconds === 'when-nonzero' }) as string;
+  const { wall } = local;
+  const ms = wall.getUTCMilliseconds();
+  const fraction = ms === 0 && milliseconds === 'when-nonzero' ? '' : `.${String(ms).padStart(3, '0')}`;
+  return `${isoDate(wall)}T${pad2(wall.getUTCHours())}:${pad2(wall.getUTCMinutes())}:${pad2(wall.getUTCSeconds())}${fraction}${local.designator}`;
 }
 
 /** Like toZonedIso, passing null through. */
@@ -86,6 +163,8 @@ export function atLocalMinute(date: string, minute: number, zone: string): Date 
 
 /** Minutes after local midnight of `instant` in `zone`. */
 export function localMinuteOf(instant: Date, zone: string): number {
+  const fast = localParts(instant, zone);
+  if (fast) return fast.wall.getUTCHours() * 60 + fast.wall.getUTCMinutes();
   const local = DateTime.fromJSDate(instant, { zone });
   return local.hour * 60 + local.minute;
 }

@@ -47,7 +47,7 @@ export function taskView(task: Task, zone: string, now: Date): TaskView {
     priority: task.priority,
     durationMinutes: task.durationMinutes,
     due: task.dueAt ? (task.dueHasTime ? toZonedIso(task.dueAt, zone) : localDate(task.dueAt, zone)) : null,
-    dueAt: task.dueAt ? DateTime.fromJSDate(task.dueAt, { zone }).toISO() : null,
+    dueAt: task.dueAt ? toZonedIso(task.dueAt, zone, 'always') : null,
     overdue: open && task.dueAt !== null && task.dueAt < now,
     completedAt: toZonedIsoOrNull(task.completedAt, zone),
     version: task.version,
