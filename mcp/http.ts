@@ -7,13 +7,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Logger } from 'pino';
 import type { DbTx } from '../lib/db/client';
 import { authenticateBearer, hashToken } from '../lib/identity/tokens';
 import { logger as defaultLogger } from '../lib/logger';
 import type { ToolDefinition } from './registry';
 import { createMcpServer, type McpPrincipal } from './server';
+import { StatelessJsonTransport } from './stateless-transport';
 import { allTools } from './tools';
 
 export interface McpHttpOptions {
@@ -31,7 +31,8 @@ export interface McpHttpOptions {
   /**
    * How long an accepted token is remembered (default 5 s; 0 = look up every request). Only
    * successes are cached: a token revoked (or expiring) meanwhile stops working within this time.
-   * It saves a database round trip on each JSON-RPC POST of a busy client.
+   * It saves a database round trip on each JSON-RPC POST of a busy client; the user's time zone is
+   * remembered with it, so read-only tools skip their zone lookup too.
    */
   authCacheMs?: number;
 }
@@ -111,7 +112,9 @@ export function createMcpHttpServer(options: McpHttpOptions): { server: http.Ser
       if (key) authCache.delete(key);
       throw new HttpError(401, 'unauthorized', 'invalid, expired or revoked token');
     }
-    const principal: McpPrincipal = { userId: found.userId, scopes: found.scopes };
+    // The zone rides along with the remembered token so read-only calls skip a lookup each.
+    const user = authCacheMs > 0 ? await options.db.user.findFirst({ where: { id: found.userId }, select: { timeZone: true } }) : null;
+    const principal: McpPrincipal = { userId: found.userId, scopes: found.scopes, ...(user ? { timeZone: user.timeZone } : {}) };
     if (key) {
       if (authCache.size >= 10_000) authCache.clear();
       authCache.set(key, { principal, until: now.getTime() + authCacheMs });
@@ -140,12 +143,21 @@ export function createMcpHttpServer(options: McpHttpOptions): { server: http.Ser
   async function streamable(req: http.IncomingMessage, res: http.ServerResponse, principal: McpPrincipal) {
     const parsed = await readJsonRpc(req, res);
     if (!parsed.ok) return;
-    const server = createMcpServer(principal, options.db, tools);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    // server.close() closes the transport too (the stateless pair lives for this one request).
-    res.on('close', () => void server.close().catch(() => {}));
+    const server = createMcpServer(principal, options.db, tools, { request: parsed.body });
+    const transport = new StatelessJsonTransport();
+    // The pair is garbage once the reply is written: nothing of it outlives the request, so it is
+    // not closed (the SDK's close aborts each finished handler's controller and builds an error for
+    // callers that no longer exist, a visible cost on every call).
     await server.connect(transport);
-    await transport.handleRequest(req, res, parsed.body);
+    const reply = await transport.handle((name) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    }, parsed.body);
+    if (reply.body === null) {
+      res.writeHead(reply.status).end();
+    } else {
+      res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply.body) }).end(reply.body);
+    }
   }
 
   async function openSse(res: http.ServerResponse, principal: McpPrincipal) {

@@ -15,6 +15,8 @@ import { allTools } from './tools';
 export interface McpPrincipal {
   userId: string;
   scopes: readonly string[];
+  /** The user's zone as read when the token was checked; read-only tools use it (see ServiceContext.timeZone). */
+  timeZone?: string;
 }
 
 export const serverInfo = { name: 'orbita', title: 'Orbita', version: '0.1.0' } as const;
@@ -36,16 +38,19 @@ export function toolsFor(principal: McpPrincipal, tools: readonly ToolDefinition
   return tools.filter((tool) => principal.scopes.includes(tool.annotations.readOnlyHint ? 'read' : 'write'));
 }
 
-/** A JSON copy (Dates become ISO strings) as the object structuredContent must be. */
-function structured(result: unknown): Record<string, unknown> {
-  const json: unknown = result === undefined ? null : JSON.parse(JSON.stringify(result));
-  return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : { result: json };
-}
-
-/** A tool's return value as text plus structuredContent. */
+/**
+ * A tool's return value as text plus structuredContent (which must be a JSON object: Dates become
+ * ISO strings, anything else is wrapped as `{ result }`). The text is compact JSON: cheaper to
+ * build on every call and fewer tokens for the model than an indented copy.
+ */
 export function toolResult(result: unknown): CallToolResult {
-  const content = structured(result);
-  return { content: [{ type: 'text', text: JSON.stringify(content, null, 2) }], structuredContent: content };
+  let text = JSON.stringify(result ?? null);
+  let content: unknown = JSON.parse(text);
+  if (content === null || typeof content !== 'object' || Array.isArray(content)) {
+    content = { result: content };
+    text = JSON.stringify(content);
+  }
+  return { content: [{ type: 'text', text }], structuredContent: content as Record<string, unknown> };
 }
 
 /** Any failure as a tool result with isError and the domain error code; never a stack trace. */
@@ -79,30 +84,58 @@ function jsonResource(uri: URL, value: unknown): ReadResourceResult {
   return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }] };
 }
 
-/**
- * An MCP server for one principal: every tool the principal's scopes allow (a `read`-only token sees
- * only readOnlyHint tools; calling another is "tool not found"), the two resources and two prompts.
- * Cheap to build, so the stateless HTTP transports build one per request.
- */
-export function createMcpServer(principal: McpPrincipal, db: DbTx, tools: readonly ToolDefinition[] = allTools): McpServer {
-  const server = new McpServer(serverInfo, { instructions, jsonSchemaValidator });
-  const ctx = (): ServiceContext => ({ db, userId: principal.userId, now: () => new Date() });
-  const visible = toolsFor(principal, tools);
-
-  for (const tool of visible) {
+function registerTools(server: McpServer, tools: readonly ToolDefinition[], ctx: (readOnly: boolean) => ServiceContext) {
+  for (const tool of tools) {
     server.registerTool(
       tool.name,
       { title: tool.title, description: tool.description, inputSchema: tool.input, annotations: { title: tool.title, ...tool.annotations } },
       (async (input: unknown) => {
         try {
-          return toolResult(await tool.run(ctx(), input as never));
+          return toolResult(await tool.run(ctx(tool.annotations.readOnlyHint), input as never));
         } catch (error) {
           return toolError(error, tool.name);
         }
       }) as never,
     );
   }
+}
 
+/** The tool a lone JSON-RPC `tools/call` names, if that is what `body` is. */
+function calledTool(body: unknown): string | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const { method, params } = body as { method?: unknown; params?: { name?: unknown } };
+  return method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined;
+}
+
+/**
+ * An MCP server for one principal: every tool the principal's scopes allow (a `read`-only token sees
+ * only readOnlyHint tools; calling another is "tool not found"), the two resources and two prompts.
+ * The stateless HTTP transports build one per request and pass the request's JSON-RPC body: a lone
+ * `tools/call` then gets a server with just that tool, which is what makes a call cheap (registering
+ * every tool, resource and prompt costs more than many a tool's own work). A name that is not one of
+ * the principal's tools still gets the full server, so the answer stays the SDK's "tool not found".
+ */
+export function createMcpServer(
+  principal: McpPrincipal,
+  db: DbTx,
+  tools: readonly ToolDefinition[] = allTools,
+  options: { request?: unknown } = {},
+): McpServer {
+  const server = new McpServer(serverInfo, { instructions, jsonSchemaValidator });
+  const ctx = (readOnly = false): ServiceContext => ({
+    db,
+    userId: principal.userId,
+    now: () => new Date(),
+    ...(readOnly && principal.timeZone ? { timeZone: principal.timeZone } : {}),
+  });
+  const visible = toolsFor(principal, tools);
+  const called = calledTool(options.request);
+  const only = called === undefined ? [] : visible.filter((tool) => tool.name === called);
+  if (only.length > 0) {
+    registerTools(server, only, ctx);
+    return server;
+  }
+  registerTools(server, visible, ctx);
   if (principal.scopes.includes('read')) {
     server.registerResource(
       'schedule_today',
@@ -114,7 +147,7 @@ export function createMcpServer(principal: McpPrincipal, db: DbTx, tools: readon
       },
       async (uri) => {
         try {
-          return jsonResource(uri, await scheduleDay(ctx()));
+          return jsonResource(uri, await scheduleDay(ctx(true)));
         } catch (error) {
           throw rpcError(error, 'orbita://schedule/today');
         }
@@ -130,7 +163,7 @@ export function createMcpServer(principal: McpPrincipal, db: DbTx, tools: readon
       },
       async (uri) => {
         try {
-          return jsonResource(uri, await listTasks(ctx(), { status: ['pending', 'in_progress'], sort: 'priority', limit: 100 }));
+          return jsonResource(uri, await listTasks(ctx(true), { status: ['pending', 'in_progress'], sort: 'priority', limit: 100 }));
         } catch (error) {
           throw rpcError(error, 'orbita://tasks/open');
         }

@@ -408,3 +408,75 @@ describe('/api/mcp (Next.js)', () => {
     expect(mcpRoute.GET().status).toBe(405);
   });
 });
+
+describe.each(['standalone /mcp', 'Next.js /api/mcp'] as const)('Streamable HTTP rules on %s', (door) => {
+  const jsonHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+
+  /** POSTs `body` (a string is sent as is) and reads the status and the JSON answer (null when empty). */
+  async function post(body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
+    const init = {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice.token}`, ...jsonHeaders, ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    };
+    const response = door === 'standalone /mcp' ? await fetch(`${server.url}/mcp`, init) : await mcpRoute.POST(new Request('http://localhost/api/mcp', init));
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : null };
+  }
+  const listCall = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/list' });
+
+  it('needs an Accept of both JSON and event streams (406) and a JSON body type (415)', async () => {
+    expect(await post(listCall(1), { accept: 'application/json' })).toMatchObject({ status: 406, json: { error: { code: -32000, message: expect.stringContaining('Not Acceptable') } } });
+    expect(await post(listCall(1), { 'content-type': 'text/plain' })).toMatchObject({ status: 415, json: { error: { code: -32000 } } });
+    expect((await post(listCall(1), { 'content-type': 'application/json; charset=utf-8' })).status).toBe(200);
+  });
+
+  it('answers a batch in request order, a notification with 202 and no body', async () => {
+    const batch = await post([listCall(7), { jsonrpc: '2.0', method: 'notifications/initialized' }, { jsonrpc: '2.0', id: 'second', method: 'ping' }]);
+    expect(batch.status).toBe(200);
+    expect(batch.json).toMatchObject([{ id: 7, result: { tools: expect.any(Array) } }, { id: 'second', result: {} }]);
+    expect(await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).toEqual({ status: 202, json: null });
+  });
+
+  it('rejects malformed JSON-RPC, oversized batches, repeated ids, initialize in a batch and unknown protocol versions', async () => {
+    expect(await post({ hello: 'world' })).toMatchObject({ status: 400, json: { error: { code: -32700 }, id: null } });
+    expect(await post(Array.from({ length: 101 }, (_, i) => listCall(i)))).toMatchObject({ status: 400, json: { error: { code: -32600 } } });
+    expect(await post([listCall(1), listCall(1)])).toMatchObject({ status: 400, json: { error: { code: -32600, message: expect.stringContaining('unique') } } });
+    const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+    expect(await post([initialize, listCall(2)])).toMatchObject({ status: 400, json: { error: { code: -32600 } } });
+    expect(await post(listCall(1), { 'mcp-protocol-version': '1999-01-01' })).toMatchObject({ status: 400, json: { error: { message: expect.stringContaining('Unsupported protocol version') } } });
+  });
+
+  it('answers an unknown tool and an unknown method with JSON-RPC errors, never a crash', async () => {
+    const unknownTool = await post({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'no_such_tool', arguments: {} } });
+    expect(unknownTool.status).toBe(200);
+    expect(JSON.stringify(unknownTool.json)).toContain('no_such_tool');
+    expect(await post({ jsonrpc: '2.0', id: 4, method: 'no/such/method' })).toMatchObject({ status: 200, json: { id: 4, error: { code: -32601 } } });
+  });
+});
+
+describe('the time zone remembered with a token', () => {
+  it('read-only tools may use it until the auth cache lapses; write tools always read the current zone', async () => {
+    const zed = await userWithToken(database.db, 'Zed', 'Europe/Berlin');
+    const cached = await startMcpHttpServer({ db: database.db, host: '127.0.0.1', port: 0, tools: testTools, authCacheMs: 300 });
+    const client = new Client({ name: 'orbita-test', version: '1.0.0' });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${cached.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${zed.token}` } } }));
+      // 1 January: Berlin is +01:00, New York −05:00.
+      const created = await call(client, 'test_task_create', { title: 'Zoned', due: '2027-01-01T09:00' });
+      expect((created.structuredContent as { due: string }).due).toBe('2027-01-01T09:00:00+01:00');
+
+      await database.db.user.update({ where: { id: zed.id }, data: { timeZone: 'America/New_York' } });
+      const written = await call(client, 'test_task_create', { title: 'After the move', due: '2027-01-01T09:00' });
+      expect((written.structuredContent as { due: string }).due).toBe('2027-01-01T09:00:00-05:00');
+
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      const listed = await call(client, 'test_task_list', { sort: 'created' });
+      const dues = (listed.structuredContent as { items: { title: string; due: string }[] }).items.map((task) => `${task.title} ${task.due}`);
+      expect(dues.sort()).toEqual(['After the move 2027-01-01T09:00:00-05:00', 'Zoned 2027-01-01T03:00:00-05:00']);
+    } finally {
+      await client.close();
+      await cached.close(500);
+    }
+  });
+});

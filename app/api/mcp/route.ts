@@ -1,9 +1,9 @@
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { config } from '@/lib/config';
 import { db } from '@/lib/db/client';
 import { authenticateBearer } from '@/lib/identity/tokens';
 import { logger } from '@/lib/logger';
 import { createMcpServer } from '@/mcp/server';
+import { StatelessJsonTransport } from '@/mcp/stateless-transport';
 
 /**
  * The MCP tools over Streamable HTTP (stateless, JSON responses) inside the Next.js app, for hosted
@@ -37,16 +37,14 @@ export async function POST(req: Request): Promise<Response> {
     } catch {
       return rpcError(400, -32700, 'Parse error: the request body is not valid JSON');
     }
-    const server = createMcpServer(principal, db());
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const server = createMcpServer(principal, db(), undefined, { request: body });
+    const transport = new StatelessJsonTransport();
+    // Not closed afterwards: the pair is garbage once the reply exists (see mcp/http.ts).
     await server.connect(transport);
-    try {
-      return await transport.handleRequest(req, { parsedBody: body });
-    } finally {
-      // JSON responses are complete once handleRequest resolves: nothing streams after it.
-      // server.close() closes the transport as well.
-      await server.close().catch(() => {});
-    }
+    const reply = await transport.handle((name) => req.headers.get(name) ?? undefined, body);
+    return reply.body === null
+      ? new Response(null, { status: reply.status })
+      : new Response(reply.body, { status: reply.status, headers: { 'content-type': 'application/json' } });
   } catch (error) {
     logger.error({ err: error }, 'mcp request failed');
     return json(500, { error: { code: 'internal_error', message: 'something went wrong on our side' } });
