@@ -15,8 +15,11 @@ export interface OutboxStats {
 }
 
 export async function collectStats(pool: pg.Pool, processor: OutboxProcessor | null): Promise<OutboxStats> {
+  // Counters first: the processor bumps them after its mark has committed, so the table read that
+  // follows already shows those rows as published. Read the other way round, a batch finishing
+  // during the query showed up as both published and still pending.
+  const counters = { ...(processor?.counters ?? { published: 0, failed: 0, dead: 0 }) };
   const totals = await outboxTotals(pool);
-  const counters = processor?.counters ?? { published: 0, failed: 0, dead: 0 };
   return { ...counters, pending: totals.pending, dead_total: totals.deadTotal, lag_seconds: totals.lagSeconds };
 }
 
