@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, config } from '../lib/config';
 import { toAppError } from '../lib/http/errors';
 import { registerAdapt } from './commands/adapt';
+import { registerAuth } from './commands/auth';
 import { registerBilling } from './commands/billing';
 import { registerExport } from './commands/export';
 import { registerHabit } from './commands/habit';
@@ -10,6 +11,8 @@ import { registerMcp } from './commands/mcp';
 import { registerMeeting } from './commands/meeting';
 import { registerOutbox } from './commands/outbox';
 import { registerSchedule } from './commands/schedule';
+import { registerSettings } from './commands/settings';
+import { registerSync } from './commands/sync';
 import { registerTask } from './commands/task';
 import { registerUser } from './commands/user';
 
@@ -29,9 +32,12 @@ export function buildProgram(): Command {
   registerMeeting(program);
   registerAdapt(program);
   registerSchedule(program);
+  registerSync(program);
+  registerSettings(program);
   registerExport(program);
   registerBilling(program);
   registerMcp(program);
+  registerAuth(program);
   return program;
 }
 

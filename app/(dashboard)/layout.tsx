@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { requireSessionUser } from '@/lib/identity/session';
+import { CalendarReconnectBanner } from './calendar-banner';
 import { SignOutButton } from './sign-out-button';
 
 export const dynamic = 'force-dynamic';
@@ -41,6 +42,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           </div>
         </div>
       </header>
+      <CalendarReconnectBanner userId={user.id} />
       <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
     </div>
   );

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { removeBlockEverywhere } from '../../lib/calendar/sync';
 import { validationError } from '../../lib/errors';
 import {
   addBlock,
@@ -7,7 +8,6 @@ import {
   type DayView,
   freeSlots,
   moveBlock,
-  removeBlock,
   scheduleDay,
   scheduleWeek,
 } from '../../lib/scheduling/blocks';
@@ -17,6 +17,7 @@ import { defined, numberFlag } from '../options';
 import { printJson, shortId } from '../output';
 import { withUserContext } from '../runtime';
 import { registerScheduleAuto } from './schedule-auto';
+import { registerScheduleImport } from './schedule-import';
 
 interface Json { json?: boolean }
 
@@ -141,7 +142,14 @@ export function registerSchedule(program: Command): void {
     .description('remove a block')
     .argument('<id>', 'block id or prefix')
     .option('--json', 'machine-readable output')
-    .action(async (id: string, o: Json) => printBlock(await withUserContext((ctx) => removeBlock(ctx, id)), o.json, 'removed'));
+    .action(async (id: string, o: Json) => {
+      const removed = await withUserContext((ctx) => removeBlockEverywhere(ctx, id));
+      const event = removed.calendarEvent;
+      const note = !event ? '' : event.deleted ? ' (calendar event deleted)' : ` (calendar event kept: ${event.reason ?? 'not deleted'})`;
+      if (o.json) return printJson(removed);
+      printBlock(removed, false, 'removed', note);
+    });
 
   registerScheduleAuto(schedule);
+  registerScheduleImport(schedule);
 }

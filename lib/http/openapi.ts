@@ -6,6 +6,7 @@ import { meetingOperations } from '../meetings/openapi';
 import { autoOperations } from '../scheduling/auto';
 import { rescheduleOperations } from '../scheduling/missed';
 import { blockOperations } from '../scheduling/openapi';
+import { calendarOperations } from '../calendar/openapi';
 import { taskOperations } from '../tasks/openapi';
 
 /**
@@ -14,7 +15,7 @@ import { taskOperations } from '../tasks/openapi';
  * cannot drift from what the API accepts.
  */
 export interface Operation {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   tag: string;
   summary: string;
@@ -30,7 +31,7 @@ export interface Operation {
 const idParam = (entity: string) => ({ name: 'id', in: 'path', required: true, description: `The ${entity} id (or a unique id prefix)`, schema: { type: 'string' } });
 
 /** Every documented operation: each bounded context describes its own part. */
-export const operations: Operation[] = [...taskOperations, ...habitOperations, ...meetingOperations, ...adaptOperations, ...doneOperations, ...blockOperations, ...autoOperations, ...rescheduleOperations];
+export const operations: Operation[] = [...taskOperations, ...habitOperations, ...meetingOperations, ...adaptOperations, ...doneOperations, ...blockOperations, ...autoOperations, ...rescheduleOperations, ...calendarOperations];
 
 const jsonSchema = (schema: ZodType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { autoScheduleSchema, autoSchedule } from '../../lib/scheduling/auto';
-import { addBlock, completeBlock, freeSlots, moveBlock, removeBlock, scheduleDay, scheduleWeek } from '../../lib/scheduling/blocks';
+import { removeBlockEverywhere } from '../../lib/calendar/sync';
+import { addBlock, completeBlock, freeSlots, moveBlock, scheduleDay, scheduleWeek } from '../../lib/scheduling/blocks';
 import { exportIcs, exportIcsSchema } from '../../lib/scheduling/ics-feed';
 import { rescheduleMissed, rescheduleMissedSchema } from '../../lib/scheduling/missed';
 import { addBlockSchema, blockTypes, freeSlotsSchema, moveBlockSchema, scheduleDaySchema, scheduleWeekSchema } from '../../lib/scheduling/schemas';
@@ -86,10 +87,10 @@ export const scheduleTools: ToolDefinition[] = [
   defineTool({
     name: 'schedule_remove',
     title: 'Remove a time block',
-    description: `Deletes a time block from the schedule (the task, habit or meeting it was for is kept). Returns the block as it was. ${blockReturns}`,
+    description: `Deletes a time block from the schedule (the task, habit or meeting it was for is kept). With calendar delete-missing on, the Google Calendar event a sync created for it is deleted too. Returns the block as it was, plus calendarEvent: null (no synced event) or { calendarId, eventId, deleted, reason? }. ${blockReturns}`,
     input: idInput,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
-    run: (ctx, input) => removeBlock(ctx, input.id),
+    run: (ctx, input) => removeBlockEverywhere(ctx, input.id),
   }),
   defineTool({
     name: 'schedule_auto',

@@ -4,6 +4,8 @@ import { db } from '@/lib/db/client';
 import { requireSessionUser } from '@/lib/identity/session';
 import { listAccessTokens } from '@/lib/identity/tokens';
 import { formatMinute } from '@/lib/time';
+import { loadCalendarSection } from './calendar-actions';
+import { CalendarSection } from './calendar-section';
 import { currentIcsFeedUrl } from './ics-actions';
 import { IcsSection } from './ics-section';
 import { TokensSection } from './tokens-section';
@@ -12,7 +14,7 @@ export const metadata: Metadata = { title: 'Settings' };
 
 const weekdays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-export default async function SettingsPage() {
+export default async function SettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireSessionUser();
   const [tokens, hours] = await Promise.all([
     listAccessTokens({ db: db(), userId: user.id, now: systemClock }),
@@ -50,6 +52,7 @@ export default async function SettingsPage() {
         }))}
       />
       <IcsSection url={await currentIcsFeedUrl()} />
+      <CalendarSection data={await loadCalendarSection(await searchParams)} />
     </div>
   );
 }
