@@ -13,6 +13,8 @@ import { createTask } from '../../lib/tasks/service';
 import { allTools } from '../../mcp/tools';
 import { maxBatchTasks } from '../../mcp/tools/tasks';
 import type { ToolDefinition } from '../../mcp/registry';
+import { startFakeGoogle, type FakeGoogle } from '../fakes/google/server';
+import { connectGoogle, useFakeGoogleEnv } from '../helpers/calendar';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 /**
@@ -30,6 +32,8 @@ const weekAgo = new Date(clock.getTime() - 7 * 86_400_000);
 let database: TestDatabase;
 let ctx: ServiceContext;
 let savedStripeKey: string | undefined;
+let google: FakeGoogle;
+let restoreGoogleEnv: () => void;
 
 /** Ids of the fixtures the cases use (filled in beforeAll). */
 const ids: Record<string, string> = {};
@@ -53,9 +57,24 @@ beforeAll(async () => {
   ids.blockToMove = (await addBlock(ctx, { type: 'focus', title: 'Focus', date: '2026-12-10', start: '09:00', end: '10:00' })).id;
   ids.blockToComplete = (await addBlock(ctx, { type: 'break', title: 'Walk', date: '2026-12-10', start: '12:00', end: '12:30' })).id;
   ids.blockToRemove = (await addBlock(ctx, { type: 'event', title: 'Dentist', date: '2026-12-10', start: '14:00', end: '15:00' })).id;
+  google = await startFakeGoogle();
+  restoreGoogleEnv = useFakeGoogleEnv(google);
+  await connectGoogle(database.db, user.id, google);
+  // Someone else's meeting on the user's calendar, for calendar_import.
+  google.events('primary').set('standup20261209', {
+    id: 'standup20261209',
+    status: 'confirmed',
+    summary: 'Team standup',
+    start: { dateTime: '2026-12-09T09:00:00+01:00' },
+    end: { dateTime: '2026-12-09T09:15:00+01:00' },
+    updated: new Date().toISOString(),
+    etag: '"1"',
+  });
 });
 
 afterAll(async () => {
+  restoreGoogleEnv?.();
+  await google?.close();
   await disconnectDb();
   await database?.drop();
   if (savedStripeKey === undefined) delete process.env.STRIPE_API_KEY;
@@ -289,6 +308,54 @@ const cases: Record<string, Case> = {
     invalid: () => ({ days: 0 }),
     field: 'days',
   },
+  calendar_status: {
+    valid: () => ({}),
+    check: (result) => expect(result).toMatchObject({ connected: true, connection: { provider: 'google', status: 'connected', accountEmail: google.accountEmail } }),
+    invalid: () => ({ verbose: true }),
+    field: 'verbose',
+  },
+  calendar_list: {
+    valid: () => ({ primaryOnly: true }),
+    check: (result) => expect(result.calendars).toEqual([expect.objectContaining({ id: google.accountEmail, primary: true })]),
+    invalid: () => ({ primaryOnly: 'sometimes' }),
+    field: 'primaryOnly',
+  },
+  calendar_settings_get: {
+    valid: () => ({}),
+    check: (settings) => expect(settings).toMatchObject({ calendar_id: null, effective_calendar_id: 'primary', source: 'default' }),
+    invalid: () => ({ calendar: 'primary' }),
+    field: 'calendar',
+  },
+  calendar_settings_set: {
+    valid: () => ({ delete_missing: true }),
+    check: (settings) => expect(settings).toMatchObject({ delete_missing: true, delete_missing_source: 'setting', effective_calendar_id: 'primary' }),
+    invalid: () => ({ calendar: 'nobody@group.calendar.google.com' }),
+    field: 'calendar',
+  },
+  calendar_sync: {
+    valid: () => ({ days: 7, reminders: [10] }),
+    check: (result) => {
+      expect(result).toMatchObject({ calendar_id: 'primary', failed: 0, delete_missing: true });
+      // Every block of the week became an event, among them the two left on 10 December (the
+      // third was removed by schedule_remove).
+      const synced = [...google.events('primary').values()].filter((event) => event.extendedProperties?.private?.orbita === '1');
+      expect(synced).toHaveLength(result.created);
+      expect(synced.map((event) => event.summary)).toEqual(expect.arrayContaining(['Focus', 'Walk']));
+      expect(synced.map((event) => event.summary)).not.toContain('Dentist');
+      expect(synced.every((event) => event.reminders?.overrides?.[0]?.minutes === 10)).toBe(true);
+    },
+    invalid: () => ({ days: 0 }),
+    field: 'days',
+  },
+  calendar_import: {
+    valid: () => ({ days: 7, type: 'meeting' }),
+    check: (result) => {
+      // The standup becomes a block; Orbita's own two events are its existing blocks, not new ones.
+      expect(result).toMatchObject({ calendar_id: 'primary', created: 1 });
+    },
+    invalid: () => ({ days: 7, type: 'party' }),
+    field: 'type',
+  },
   billing_status: {
     valid: () => ({}),
     check: (status) => expect(status.mode).toBe('self-hosted'),
@@ -390,10 +457,11 @@ describe('MCP tool registry', () => {
       [
         'task_list', 'task_get', 'habit_list', 'habit_get', 'habit_completions', 'meeting_list', 'meeting_get',
         'schedule_day', 'schedule_week', 'schedule_free_slots', 'schedule_export_ics', 'billing_status', 'billing_entitlements', 'health',
+        'calendar_status', 'calendar_list', 'calendar_settings_get',
       ].sort(),
     );
     const destructive = allTools.filter((t) => t.annotations.destructiveHint).map((t) => t.name).sort();
-    expect(destructive).toEqual(['habit_archive', 'meeting_archive', 'schedule_remove', 'task_archive']);
+    expect(destructive).toEqual(['calendar_import', 'calendar_sync', 'habit_archive', 'meeting_archive', 'schedule_remove', 'task_archive']);
     for (const name of ['task_archive', 'habit_archive', 'meeting_archive', 'schedule_auto']) expect(toolNamed(name).annotations.idempotentHint).toBe(true);
     expect(allTools.some((t) => t.name.startsWith('billing_grant'))).toBe(false);
   });
