@@ -143,4 +143,17 @@ describe('orbita settings calendar', () => {
     expect(fake.events('primary').get(eventIdOf(block.id))?.status).toBe('cancelled');
     expect(await database.db.scheduleBlock.count({ where: { id: block.id } })).toBe(0);
   }, 120_000);
+
+  it('a revoked refresh token fails the sync with the runbook\'s log line and marks the connection needs_reconnect', async () => {
+    const revokedUser = (await createUser(database.db, { name: 'CLI revoked', timeZone: zone })).id;
+    await connectGoogle(database.db, revokedUser, fake);
+    await database.db.oAuthToken.updateMany({ where: { userId: revokedUser }, data: { expiresAt: new Date(Date.now() - 60_000) } });
+    fake.revokeRefreshTokens();
+    const failed = await cli(['sync', '--days', '3'], { LOG_LEVEL: 'warn' }, revokedUser);
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toContain('oauth token refresh failed');
+    expect(failed.stderr).toMatch(/orbita: Google Calendar needs to be reconnected: run `orbita auth url`/);
+    const status = await cli(['auth', 'status', '--json'], {}, revokedUser);
+    expect(JSON.parse(status.stdout)).toMatchObject({ connected: false, status: 'needs_reconnect' });
+  }, 120_000);
 });

@@ -345,6 +345,35 @@ describe('syncCalendar against the fake Google (real googleapis client)', () => 
   });
 });
 
+describe('syncCalendar at scale and with a shared token', () => {
+  it('a second run over 500 unchanged blocks makes no writes and at most 3 requests', async () => {
+    const ctx = await connectedUser();
+    // 500 blocks: 25 a day (08:00–20:30 every 30 minutes) over 20 days.
+    for (let day = 1; day <= 20; day++) await seedBlocks(ctx, 25, day);
+    const first = await syncCalendar(ctx, { days: 21 }, { retry: fastRetry });
+    expect(first).toMatchObject({ created: 500, failed: 0 });
+    const writesBefore = fake.requests.filter((r) => r.method !== 'GET').length;
+    const before = fake.requests.length;
+    const second = await syncCalendar(ctx, { days: 21 }, { retry: fastRetry });
+    expect(second).toMatchObject({ created: 0, updated: 0, deleted: 0, unchanged: 500, failed: 0 });
+    expect(second.requests).toBeLessThanOrEqual(3);
+    expect(fake.requests.length - before).toBeLessThanOrEqual(3);
+    expect(fake.requests.filter((r) => r.method !== 'GET').length).toBe(writesBefore);
+  }, 120_000);
+
+  it('two syncs at once with an expired access token refresh it once and both succeed', async () => {
+    const ctx = await connectedUser();
+    await seedBlocks(ctx, 4);
+    // The stored access token has expired (as an hour later): both syncs need a fresh one.
+    await ctx.db.oAuthToken.updateMany({ where: { userId: ctx.userId }, data: { expiresAt: new Date(Date.now() - 60_000) } });
+    const refreshesBefore = fake.tokenGrants.filter((grant) => grant.grant_type === 'refresh_token').length;
+    const [a, b] = await Promise.all([syncCalendar(ctx, { days: 3 }, { retry: fastRetry }), syncCalendar({ ...ctx }, { days: 3 }, { retry: fastRetry })]);
+    expect(fake.tokenGrants.filter((grant) => grant.grant_type === 'refresh_token').length - refreshesBefore).toBe(1);
+    expect(a.failed + b.failed).toBe(0);
+    expect(live()).toHaveLength(4);
+  });
+});
+
 describe('removeBlockEverywhere (the schedule remove hook)', () => {
   it('with delete-missing on, deletes the synced event after the removal; off, keeps it', async () => {
     const ctx = await connectedUser();
