@@ -25,6 +25,9 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   unavailable: 503,
 };
 
+/** Every error code, for documents that list them (the OpenAPI Error schema). */
+export const errorCodes = Object.keys(httpStatusByCode) as ErrorCode[];
+
 /** CLI exit codes: 2 bad input, 3 module not enabled, 4 not found / conflict, 1 anything else. */
 const exitCodeByCode: Partial<Record<ErrorCode, number>> = {
   validation_error: 2,

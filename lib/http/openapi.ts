@@ -1,4 +1,5 @@
 import { z, type ZodType } from 'zod';
+import { errorCodes } from '../errors';
 import { adaptOperations } from '../adapt/service';
 import { doneOperations } from '../done/service';
 import { habitOperations } from '../habits/openapi';
@@ -26,6 +27,8 @@ export interface Operation {
   /** What a success returns. */
   returns: string;
   status?: 200 | 201;
+  /** The outside service the operation calls (its failures add 429/502/503 answers). */
+  upstream?: string;
 }
 
 const idParam = (entity: string) => ({ name: 'id', in: 'path', required: true, description: `The ${entity} id (or a unique id prefix)`, schema: { type: 'string' } });
@@ -50,7 +53,6 @@ function queryParameters(schema: ZodType) {
   }));
 }
 
-const errorCodes = ['validation_error', 'unauthorized', 'forbidden', 'module_not_enabled', 'not_found', 'conflict'];
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
@@ -75,6 +77,13 @@ export function openApiDocument(serverUrl = '/api/v1') {
         403: errorResponse('The token lacks a scope, or the module is not enabled'),
         ...(op.path.includes('{id}') ? { 404: errorResponse('No such item for this user') } : {}),
         ...(op.method !== 'get' ? { 409: errorResponse('The change conflicts with the current state') } : {}),
+        ...(op.upstream
+          ? {
+              429: errorResponse(`${op.upstream} kept answering "rate limit exceeded" after the retries (\`rate_limited\`)`),
+              502: errorResponse(`${op.upstream} answered with an error (\`upstream_error\`)`),
+              503: errorResponse(`${op.upstream} could not be reached, or stored credentials cannot be decrypted (\`unavailable\`)`),
+            }
+          : {}),
       },
     };
   }

@@ -56,4 +56,12 @@ describe('GET /api/v1/openapi.json', () => {
     const ids = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap((m) => Object.values(m).map((o) => o.operationId));
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it('lists every error code, and the answers of operations that call Google', async () => {
+    const doc = await GET().json();
+    expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual(expect.arrayContaining(['upstream_error', 'unavailable', 'rate_limited', 'validation_error']));
+    expect(Object.keys(doc.paths['/calendar/sync'].post.responses)).toEqual(expect.arrayContaining(['429', '502', '503']));
+    expect(doc.paths['/calendar/settings'].get.responses['502']).toBeUndefined();
+    expect(doc.paths['/tasks'].get.responses['502']).toBeUndefined();
+  });
 });
