@@ -44,6 +44,14 @@ export async function createEmptyDatabase(): Promise<Omit<TestDatabase, 'db'>> {
     async drop() {
       const client = new pg.Client({ connectionString: server });
       await client.connect();
+      // Pools that were just ended may still be closing their sockets: a forced drop would
+      // terminate those backends and the "terminating connection" error would surface as an
+      // uncaught exception in the test run. Give them up to 2 s, then force whatever is left.
+      for (let waited = 0; waited < 2000; waited += 50) {
+        const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },
