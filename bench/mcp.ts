@@ -23,7 +23,6 @@ import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
-import pg from 'pg';
 import { createDb } from '../lib/db/client';
 import { migrateUp } from '../lib/db/migrate';
 import { createAccessToken } from '../lib/identity/tokens';
@@ -31,6 +30,7 @@ import { createUser } from '../lib/identity/users';
 import { createTask } from '../lib/tasks/service';
 import { startMcpHttpServer } from '../mcp/http';
 import { allTools } from '../mcp/tools';
+import { createScratchDatabase } from './scratch-database';
 
 const readToolName = process.env.BENCH_MCP_TOOL ?? 'task_list';
 
@@ -114,14 +114,8 @@ export async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_MCP_SECONDS ?? 20);
   console.log(`# bench:mcp — ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), node ${process.version}`);
 
-  const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `orbita_bench_mcp_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const scratch = await createScratchDatabase('mcp');
+  const databaseUrl = scratch.url;
   const db = createDb(databaseUrl, { max: 2 });
   const child = spawn(process.execPath, [...(process.env.BENCH_MCP_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_MCP_PROFILE}`] : []), '--import', 'tsx', path.resolve(import.meta.dirname, 'mcp.ts'), '--serve'], {
     env: { ...process.env, BENCH_MCP_DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
@@ -178,8 +172,7 @@ export async function main(): Promise<void> {
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
     await db.$disconnect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   }
 }
 

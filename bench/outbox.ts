@@ -15,6 +15,7 @@ import { migrateUp } from '../lib/db/migrate';
 import { exchangeName, type OutboxRow } from '../lib/outbox/events';
 import { OutboxProcessor } from '../lib/outbox/processor';
 import { AmqpPublisher, envelope, messageOptions } from '../lib/outbox/publisher';
+import { createScratchDatabase } from './scratch-database';
 
 const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const rabbit = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -24,22 +25,9 @@ const silent = pino({ level: 'silent' });
 const queueName = 'orbita.bench';
 
 async function scratchDatabase() {
-  const name = `orbita_bench_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
-  await migrateUp(url);
-  return {
-    url,
-    async drop() {
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  const scratch = await createScratchDatabase('outbox', server);
+  await migrateUp(scratch.url);
+  return scratch;
 }
 
 async function boundQueue() {

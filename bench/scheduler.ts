@@ -8,7 +8,7 @@
  */
 import { DateTime } from 'luxon';
 import os from 'node:os';
-import pg from 'pg';
+import { createScratchDatabase } from './scratch-database';
 import { createDb } from '../lib/db/client';
 import { migrateUp } from '../lib/db/migrate';
 import { createUser } from '../lib/identity/users';
@@ -118,16 +118,10 @@ export const sections: (() => Promise<void>)[] = [];
  * outbox events in one transaction. Target: ≤ 1.5 s. Each run starts from no blocks.
  */
 async function benchEndToEnd(): Promise<void> {
-  const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `orbita_bench_sched_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const db = createDb(url.toString(), { max: 4 });
+  const scratch = await createScratchDatabase('sched');
+  const db = createDb(scratch.url, { max: 4 });
   try {
-    await migrateUp(url.toString());
+    await migrateUp(scratch.url);
     const user = await createUser(db, { name: 'Bench', timeZone: 'Europe/Berlin' });
     const clock = DateTime.fromISO('2030-01-07T07:00', { zone: 'Europe/Berlin' }).toJSDate(); // a Monday morning
     const ctx = { db, userId: user.id, now: () => clock };
@@ -155,8 +149,7 @@ async function benchEndToEnd(): Promise<void> {
     console.log(`placed ${placed} · median ${times[Math.floor(times.length / 2)].toFixed(1)} ms · max ${times[times.length - 1].toFixed(1)} ms (target ≤ 1,500 ms)`);
   } finally {
     await db.$disconnect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   }
 }
 sections.push(benchEndToEnd);

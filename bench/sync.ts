@@ -10,7 +10,7 @@
  */
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
+import { createScratchDatabase } from './scratch-database';
 import { createDb } from '../lib/db/client';
 import { migrateUp } from '../lib/db/migrate';
 import { syncCalendar } from '../lib/calendar/sync';
@@ -24,18 +24,12 @@ const latencyMs = Number(process.env.BENCH_SYNC_LATENCY_MS ?? 30);
 
 export async function main() {
   console.log(`# bench:sync — ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), node ${process.version}`);
-  const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `orbita_bench_sync_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const db = createDb(url.toString(), { max: 4 });
+  const scratch = await createScratchDatabase('sync');
+  const db = createDb(scratch.url, { max: 4 });
   const fake = await startFakeGoogle();
   const restoreEnv = applyFakeGoogleEnv(fake); // before the first config() read
   try {
-    await migrateUp(url.toString());
+    await migrateUp(scratch.url);
     const zone = 'Europe/Berlin';
     const user = await createUser(db, { name: 'Bench', timeZone: zone });
     const ctx = { db, userId: user.id, now: () => new Date() };
@@ -79,8 +73,7 @@ export async function main() {
     restoreEnv();
     await fake.close();
     await db.$disconnect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   }
 }
 
