@@ -9,6 +9,7 @@ import { connectDatabase, disconnectDb } from '../../lib/db/client';
 import { AppError, validationError } from '../../lib/errors';
 import { createUser } from '../../lib/identity/users';
 import { type FakeGoogle, startFakeGoogle } from '../fakes/google/server';
+import { fakeGoogleEnv } from '../helpers/calendar';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 // The routes read the signed-in user from the next-auth session; here the session is whoever `signedIn` says.
@@ -31,14 +32,7 @@ let bob: string;
 
 function configure(overrides: Record<string, string | undefined> = {}) {
   const values: Record<string, string | undefined> = {
-    OAUTH_PROVIDER: 'google',
-    OAUTH_CLIENT_ID: google.clientId,
-    OAUTH_CLIENT_SECRET: google.clientSecret,
-    OAUTH_AUTH_URL: google.authUrl,
-    OAUTH_TOKEN_URL: google.tokenUrl,
-    OAUTH_REDIRECT_URL: redirectUri,
-    GOOGLE_API_BASE_URL: google.apiBaseUrl,
-    ORBITA_ENCRYPTION_KEY: key,
+    ...fakeGoogleEnv(google, { OAUTH_REDIRECT_URL: redirectUri, ORBITA_ENCRYPTION_KEY: key }),
     ...overrides,
   };
   for (const [name, value] of Object.entries(values)) {

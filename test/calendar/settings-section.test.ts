@@ -12,6 +12,7 @@ import { resetConfig } from '../../lib/config';
 import { connectDatabase, disconnectDb } from '../../lib/db/client';
 import { createUser } from '../../lib/identity/users';
 import { type FakeGoogle, startFakeGoogle } from '../fakes/google/server';
+import { fakeGoogleEnv } from '../helpers/calendar';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 // The Settings section's server side, as the page and its buttons call it: the session user is
@@ -45,16 +46,7 @@ function setEnv(values: Record<string, string | undefined>) {
   }
   resetConfig();
 }
-const configured = () => ({
-  OAUTH_PROVIDER: 'google',
-  OAUTH_CLIENT_ID: google.clientId,
-  OAUTH_CLIENT_SECRET: google.clientSecret,
-  OAUTH_AUTH_URL: google.authUrl,
-  OAUTH_TOKEN_URL: google.tokenUrl,
-  OAUTH_REDIRECT_URL: redirectUri,
-  GOOGLE_API_BASE_URL: google.apiBaseUrl,
-  ORBITA_ENCRYPTION_KEY: key,
-});
+const configured = () => fakeGoogleEnv(google, { OAUTH_REDIRECT_URL: redirectUri, ORBITA_ENCRYPTION_KEY: key });
 
 async function connect() {
   const { url, state } = await createAuthUrl(ctx());
