@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import type { Logger } from 'pino';
 import type { DbTx } from '../lib/db/client';
+import { isAppError } from '../lib/errors';
 import { authenticateBearer, hashToken } from '../lib/identity/tokens';
+import { userZone } from '../lib/identity/users';
 import { logger as defaultLogger } from '../lib/logger';
 import type { ToolDefinition } from './registry';
 import { createMcpServer, type McpPrincipal } from './server';
@@ -89,6 +91,12 @@ interface SseSession {
   keepAlive: NodeJS.Timeout;
 }
 
+/** userZone's "user not found" (the user was deleted after the token check) as no zone; anything else stays an error. */
+const noZoneIfGone = (error: unknown): undefined => {
+  if (isAppError(error) && error.code === 'not_found') return undefined;
+  throw error;
+};
+
 export function createMcpHttpServer(options: McpHttpOptions): { server: http.Server; closeSessions(): Promise<void> } {
   const log = options.logger ?? defaultLogger;
   const tools = options.tools ?? allTools;
@@ -113,8 +121,9 @@ export function createMcpHttpServer(options: McpHttpOptions): { server: http.Ser
       throw new HttpError(401, 'unauthorized', 'invalid, expired or revoked token');
     }
     // The zone rides along with the remembered token so read-only calls skip a lookup each.
-    const user = authCacheMs > 0 ? await options.db.user.findFirst({ where: { id: found.userId }, select: { timeZone: true } }) : null;
-    const principal: McpPrincipal = { userId: found.userId, scopes: found.scopes, ...(user ? { timeZone: user.timeZone } : {}) };
+    // (A user deleted meanwhile just gets no zone here; their tools answer not found.)
+    const timeZone = authCacheMs > 0 ? await userZone({ db: options.db, userId: found.userId, now: () => now }).catch(noZoneIfGone) : undefined;
+    const principal: McpPrincipal = { userId: found.userId, scopes: found.scopes, ...(timeZone ? { timeZone } : {}) };
     if (key) {
       if (authCache.size >= 10_000) authCache.clear();
       authCache.set(key, { principal, until: now.getTime() + authCacheMs });
