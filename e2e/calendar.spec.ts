@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { expect, type Page, test } from '@playwright/test';
-import { signUpFresh } from './helpers';
+import { controlUrl, signUpFresh } from './helpers';
 
 // e2e/server.ts runs the fake Google with this account (its calendars: the primary, "Work" which it
 // can write, "Holidays" which it can only read), and a control server on 127.0.0.1:<port + 2> to look
 // into (and break) the fake from here.
 const googleAccount = 'e2e.calendar@example.com';
 const workCalendar = { id: 'work.orbita@group.calendar.google.com', summary: 'Work' };
-const controlUrl = `http://127.0.0.1:${Number(process.env.E2E_CONTROL_PORT ?? Number(process.env.E2E_PORT ?? 3100) + 2)}`;
 
 const consentUrl = /^http:\/\/127\.0\.0\.1:\d+\/o\/oauth2\/v2\/auth\?/;
 

@@ -1,4 +1,5 @@
-import { expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, type TestInfo } from '@playwright/test';
 
 /** Signs up a new account with a unique email and lands on Today. */
 export async function signUpFresh(page: Page, name: string, tag: string): Promise<string> {
@@ -10,4 +11,45 @@ export async function signUpFresh(page: Page, name: string, tag: string): Promis
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/today$/);
   return email;
+}
+
+/**
+ * Runs axe (WCAG 2.x A/AA rules) on the page as it is now, in light and in dark mode, and fails
+ * with the list of serious or critical violations.
+ */
+export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const serious = results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${colorScheme}: ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n    ')}`);
+    expect(serious, `axe violations on ${page.url()}`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: null });
+}
+
+/** Full-page screenshots in light and dark mode, attached to the test report as `<name>-light.png` / `<name>-dark.png`. */
+export async function screenshotLightAndDark(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const file = testInfo.outputPath(`${name}-${colorScheme}.png`);
+    await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+    await testInfo.attach(`${name}-${colorScheme}`, { path: file, contentType: 'image/png' });
+  }
+  await page.emulateMedia({ colorScheme: null });
+}
+
+/** The e2e control server (e2e/server.ts), on PORT + 2. */
+export const controlUrl = `http://127.0.0.1:${Number(process.env.E2E_CONTROL_PORT ?? Number(process.env.E2E_PORT ?? 3100) + 2)}`;
+
+/**
+ * Runs a read-only SQL query against the e2e server's database through the control server.
+ * Needs PostgreSQL (TEST_DATABASE_URL, always in CI); answers null on the embedded database.
+ */
+export async function queryDatabase<Row = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<Row[] | null> {
+  const response = await fetch(`${controlUrl}/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql, params }) });
+  if (response.status === 501) return null;
+  if (!response.ok) throw new Error(`control server /sql: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Row[];
 }

@@ -8,6 +8,8 @@
  *   POST /google/events?calendar=<id>       stores an event (JSON body; status, updated, etag filled in)
  *   POST /google/revoke-refresh-tokens      every refresh token → invalid_grant
  *   POST /google/expire-access-tokens       stored access tokens expire now (PostgreSQL only; 501 on PGlite)
+ *   POST /sql {sql, params}                 runs a query in a READ ONLY transaction, answers the rows (PostgreSQL only)
+ *   POST /admin {email}                     makes that user an admin (PostgreSQL only)
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -58,6 +60,26 @@ function startControlServer(google: FakeGoogle, databaseUrl: string | null) {
         try {
           const result = await client.query(`UPDATE oauth_tokens SET expires_at = now() - interval '1 minute'`);
           return send(200, { expired: result.rowCount });
+        } finally {
+          await client.end();
+        }
+      }
+      if (req.method === 'POST' && (url.pathname === '/sql' || url.pathname === '/admin')) {
+        if (!databaseUrl) return send(501, { error: 'needs PostgreSQL (TEST_DATABASE_URL)' });
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { sql?: string; params?: unknown[]; email?: string };
+        const client = new pg.Client({ connectionString: databaseUrl });
+        await client.connect();
+        try {
+          if (url.pathname === '/admin') {
+            const result = await client.query('UPDATE users SET is_admin = true WHERE email = $1', [body.email]);
+            return send(result.rowCount ? 200 : 404, { updated: result.rowCount });
+          }
+          await client.query('BEGIN READ ONLY');
+          const result = await client.query(String(body.sql), body.params ?? []);
+          await client.query('ROLLBACK');
+          return send(200, result.rows);
         } finally {
           await client.end();
         }

@@ -29,7 +29,12 @@ export const billingMode = (): BillingMode => (isStripeConfigured() ? 'stripe' :
  * manual rows, so a manual grant or revoke always wins.
  */
 export async function requireModule(ctx: ServiceContext, module: ModuleName): Promise<void> {
-  if (billingMode() === 'self-hosted') return;
+  if (!(await hasModule(ctx, module))) throw moduleNotEnabled(module);
+}
+
+/** Whether the user may use a module (the same rule as requireModule), for doors that offer it only then. */
+export async function hasModule(ctx: ServiceContext, module: ModuleName): Promise<boolean> {
+  if (billingMode() === 'self-hosted') return true;
   const row = await ctx.db.entitlement.findUnique({ where: { userId_module: { userId: ctx.userId, module } }, select: { active: true } });
-  if (!row?.active) throw moduleNotEnabled(module);
+  return row?.active === true;
 }

@@ -3,18 +3,12 @@
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { createCheckoutSession, createPortalSession } from '@/lib/billing/checkout';
-import { systemClock, type ServiceContext } from '@/lib/context';
-import { db } from '@/lib/db/client';
+import type { ServiceContext } from '@/lib/context';
 import { toAppError } from '@/lib/http/errors';
-import { requireSessionUser } from '@/lib/identity/session';
+import { sessionContext } from '@/lib/identity/session';
 
 export interface BillingActionState {
   error: string | null;
-}
-
-async function sessionContext(): Promise<ServiceContext> {
-  const user = await requireSessionUser();
-  return { db: db(), userId: user.id, now: systemClock };
 }
 
 /** This page's absolute URL, where Stripe sends the browser back to. */
@@ -29,7 +23,7 @@ async function billingPageUrl(): Promise<string> {
 async function toStripe(create: (ctx: ServiceContext, returnUrl: string) => Promise<{ url: string }>): Promise<BillingActionState> {
   let url: string;
   try {
-    url = (await create(await sessionContext(), await billingPageUrl())).url;
+    url = (await create((await sessionContext()).ctx, await billingPageUrl())).url;
   } catch (error) {
     const appError = toAppError(error);
     if (appError) return { error: appError.message };

@@ -6,10 +6,8 @@ import { connectionStatus, disconnect } from '@/lib/calendar/connection';
 import { getCalendarSettings, getDeleteMissing, listCalendars, setCalendar, setDeleteMissing } from '@/lib/calendar/settings';
 import { syncCalendar } from '@/lib/calendar/sync';
 import { config } from '@/lib/config';
-import { systemClock, type ServiceContext } from '@/lib/context';
-import { db } from '@/lib/db/client';
 import { toAppError } from '@/lib/http/errors';
-import { requireSessionUser } from '@/lib/identity/session';
+import { sessionContext } from '@/lib/identity/session';
 import { logger } from '@/lib/logger';
 
 /** Server side of Settings → "Google Calendar": what the section shows, and its actions. */
@@ -62,11 +60,6 @@ export interface SyncCounts {
 
 export type SyncActionResult = { ok: true; message: string; counts: SyncCounts } | { ok: false; message: string; counts: null };
 
-async function sessionContext(): Promise<ServiceContext> {
-  const user = await requireSessionUser();
-  return { db: db(), userId: user.id, now: systemClock };
-}
-
 /** A sentence for the dashboard: domain messages, minus the CLI's "run `orbita …`" hints. */
 function readable(error: unknown, what: string): string {
   const appError = toAppError(error);
@@ -94,7 +87,7 @@ const flashFor = (params: Record<string, string | string[] | undefined>): Calend
 
 /** Everything the section renders, for the signed-in user. Google errors become calendarsError, never a failed page. */
 export async function loadCalendarSection(params: Record<string, string | string[] | undefined> = {}): Promise<CalendarSectionData> {
-  const ctx = await sessionContext();
+  const ctx = (await sessionContext()).ctx;
   const c = config();
   const data: CalendarSectionData = {
     configured: calendarConfigured(c),
@@ -141,7 +134,7 @@ export async function loadCalendarSection(params: Record<string, string | string
 
 /** The calendar synced blocks go to; '' (or null) returns to the default. */
 export async function saveCalendarAction(calendar: string | null): Promise<CalendarActionResult> {
-  const ctx = await sessionContext(); // outside the try: without a session it redirects to sign-in
+  const ctx = (await sessionContext()).ctx; // outside the try: without a session it redirects to sign-in
   try {
     const saved = await setCalendar(ctx, { calendar: calendar ? calendar : null });
     revalidatePath('/settings');
@@ -155,7 +148,7 @@ export async function saveCalendarAction(calendar: string | null): Promise<Calen
 }
 
 export async function saveDeleteMissingAction(value: boolean): Promise<CalendarActionResult> {
-  const ctx = await sessionContext(); // outside the try: without a session it redirects to sign-in
+  const ctx = (await sessionContext()).ctx; // outside the try: without a session it redirects to sign-in
   try {
     const saved = await setDeleteMissing(ctx, { value: value === true });
     revalidatePath('/settings');
@@ -172,7 +165,7 @@ export async function saveDeleteMissingAction(value: boolean): Promise<CalendarA
 
 /** "Sync now": the next 7 days with the stored settings, like `orbita sync`. */
 export async function syncNowAction(): Promise<SyncActionResult> {
-  const ctx = await sessionContext(); // outside the try: without a session it redirects to sign-in
+  const ctx = (await sessionContext()).ctx; // outside the try: without a session it redirects to sign-in
   try {
     const result = await syncCalendar(ctx, { days: 7 }, {});
     const counts: SyncCounts = {
@@ -196,7 +189,7 @@ export async function syncNowAction(): Promise<SyncActionResult> {
 }
 
 export async function disconnectAction(): Promise<CalendarActionResult> {
-  const ctx = await sessionContext(); // outside the try: without a session it redirects to sign-in
+  const ctx = (await sessionContext()).ctx; // outside the try: without a session it redirects to sign-in
   try {
     const { disconnected } = await disconnect(ctx);
     revalidatePath('/', 'layout');

@@ -2,21 +2,14 @@
 
 import { revalidatePath } from 'next/cache';
 import { headers } from 'next/headers';
-import { systemClock, type ServiceContext } from '@/lib/context';
-import { db } from '@/lib/db/client';
 import { toAppError } from '@/lib/http/errors';
-import { requireSessionUser } from '@/lib/identity/session';
+import { sessionContext } from '@/lib/identity/session';
 import { disableIcsFeed, enableIcsFeed, getIcsFeed, type IcsFeedView } from '@/lib/scheduling/ics-feed';
 
 export interface IcsFeedState {
   /** The full feed URL, or null when the feed is off. */
   url: string | null;
   error: string | null;
-}
-
-async function sessionContext(): Promise<ServiceContext> {
-  const user = await requireSessionUser();
-  return { db: db(), userId: user.id, now: systemClock };
 }
 
 /** The site's public origin: NEXTAUTH_URL when set (the canonical URL), else the request's host. */
@@ -41,14 +34,14 @@ async function absolute(view: IcsFeedView): Promise<string | null> {
 
 /** The signed-in user's feed URL (null when off), for the Settings page. */
 export async function currentIcsFeedUrl(): Promise<string | null> {
-  return absolute(await getIcsFeed(await sessionContext()));
+  return absolute(await getIcsFeed((await sessionContext()).ctx));
 }
 
 /** One action for the section's buttons: `intent` is `create`, `rotate` or `off`. */
 export async function icsFeedAction(previous: IcsFeedState, form: FormData): Promise<IcsFeedState> {
   const intent = String(form.get('intent') ?? '');
   try {
-    const ctx = await sessionContext();
+    const ctx = (await sessionContext()).ctx;
     let view: IcsFeedView;
     if (intent === 'create' || intent === 'rotate') view = await enableIcsFeed(ctx);
     else if (intent === 'off') view = await disableIcsFeed(ctx);
