@@ -44,11 +44,16 @@ export async function screenshotLightAndDark(page: Page, testInfo: TestInfo, nam
 export const controlUrl = `http://127.0.0.1:${Number(process.env.E2E_CONTROL_PORT ?? Number(process.env.E2E_PORT ?? 3100) + 2)}`;
 
 /**
- * Runs a read-only SQL query against the e2e server's database through the control server.
+ * Runs a SQL query against the e2e server's database through the control server: read-only unless
+ * `write` (test setup such as granting a module or marking an outbox event dead).
  * Needs PostgreSQL (TEST_DATABASE_URL, always in CI); answers null on the embedded database.
  */
-export async function queryDatabase<Row = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<Row[] | null> {
-  const response = await fetch(`${controlUrl}/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql, params }) });
+export async function queryDatabase<Row = Record<string, unknown>>(sql: string, params: unknown[] = [], options: { write?: boolean } = {}): Promise<Row[] | null> {
+  const response = await fetch(`${controlUrl}/sql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sql, params, write: options.write === true }),
+  });
   if (response.status === 501) return null;
   if (!response.ok) throw new Error(`control server /sql: ${response.status} ${await response.text()}`);
   return (await response.json()) as Row[];

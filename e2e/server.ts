@@ -8,7 +8,7 @@
  *   POST /google/events?calendar=<id>       stores an event (JSON body; status, updated, etag filled in)
  *   POST /google/revoke-refresh-tokens      every refresh token → invalid_grant
  *   POST /google/expire-access-tokens       stored access tokens expire now (PostgreSQL only; 501 on PGlite)
- *   POST /sql {sql, params}                 runs a query in a READ ONLY transaction, answers the rows (PostgreSQL only)
+ *   POST /sql {sql, params, write?}         runs a query (in a READ ONLY transaction unless `write`), answers the rows (PostgreSQL only)
  *   POST /admin {email}                     makes that user an admin (PostgreSQL only)
  */
 import { spawn } from 'node:child_process';
@@ -68,7 +68,7 @@ function startControlServer(google: FakeGoogle, databaseUrl: string | null) {
         if (!databaseUrl) return send(501, { error: 'needs PostgreSQL (TEST_DATABASE_URL)' });
         const chunks: Buffer[] = [];
         for await (const chunk of req) chunks.push(chunk as Buffer);
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { sql?: string; params?: unknown[]; email?: string };
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { sql?: string; params?: unknown[]; write?: boolean; email?: string };
         const client = new pg.Client({ connectionString: databaseUrl });
         await client.connect();
         try {
@@ -76,9 +76,9 @@ function startControlServer(google: FakeGoogle, databaseUrl: string | null) {
             const result = await client.query('UPDATE users SET is_admin = true WHERE email = $1', [body.email]);
             return send(result.rowCount ? 200 : 404, { updated: result.rowCount });
           }
-          await client.query('BEGIN READ ONLY');
+          await client.query(body.write ? 'BEGIN' : 'BEGIN READ ONLY');
           const result = await client.query(String(body.sql), body.params ?? []);
-          await client.query('ROLLBACK');
+          await client.query(body.write ? 'COMMIT' : 'ROLLBACK');
           return send(200, result.rows);
         } finally {
           await client.end();
