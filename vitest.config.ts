@@ -9,7 +9,9 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'test/chaos/**'],
     environment: 'node',
     pool: 'forks',
-    testTimeout: 30_000,
+    // CLI tests start a real `orbita` process per command (about 2–3 s each on the 2-core machine,
+    // more while the other worker is busy): a budget for correctness, not a speed check (bench/ is).
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     // Each file gets its own database; two at once suits the 2-core reference machine.
     maxWorkers: 2,

@@ -19,13 +19,22 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 // `session.user`, and revalidatePath (which needs a Next.js request) is recorded instead.
 const session = vi.hoisted(() => ({ user: null as null | { id: string; email: string; name: string; timeZone: string; isAdmin: boolean } }));
 const revalidated = vi.hoisted(() => [] as string[]);
-vi.mock('../../lib/identity/session', () => ({
-  sessionUserId: async () => session.user?.id ?? null,
-  requireSessionUser: async () => {
+vi.mock('../../lib/identity/session', async () => {
+  const { db } = await import('../../lib/db/client');
+  const { systemClock } = await import('../../lib/context');
+  const requireSessionUser = async () => {
     if (!session.user) throw new Error('NEXT_REDIRECT /signin');
     return session.user;
-  },
-}));
+  };
+  return {
+    sessionUserId: async () => session.user?.id ?? null,
+    requireSessionUser,
+    sessionContext: async () => {
+      const user = await requireSessionUser();
+      return { ctx: { db: db(), userId: user.id, now: systemClock }, user };
+    },
+  };
+});
 vi.mock('next/cache', () => ({ revalidatePath: (path: string, type?: string) => revalidated.push(type ? `${path} (${type})` : path) }));
 
 const redirectUri = 'http://localhost:3100/api/calendar/oauth/callback';
