@@ -169,6 +169,24 @@ export function localMinuteOf(instant: Date, zone: string): number {
   return local.hour * 60 + local.minute;
 }
 
+/**
+ * The years a date or date-time input may be in. PostgreSQL has no year 0 and instants before year 1
+ * cannot be stored or compared, so a date such as 0001-01-01 (whose local midnight east of UTC is
+ * still in year 0) made every query over it fail with a 500; and day arithmetic past 9999-12-31
+ * leaves ISO-8601 (a 366-day export from 9999-12-31 crashed). No plan is that far out.
+ */
+export const supportedYears = { earliest: 1000, latest: 9000 } as const;
+
+/** The message for a date outside supportedYears. */
+export const yearsMessage = (field: string) => `${field} must be in the years ${supportedYears.earliest}–${supportedYears.latest}`;
+
+/** True when a date or date-time text (YYYY-…) is in supportedYears; other text is left to the format check. */
+export function inSupportedYears(text: string): boolean {
+  if (!/^\d{4}/.test(text)) return true;
+  const year = Number(text.slice(0, 4));
+  return year >= supportedYears.earliest && year <= supportedYears.latest;
+}
+
 /** True when `text` is a real calendar date written YYYY-MM-DD. */
 export function isCalendarDate(text: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(text) && DateTime.fromISO(text, { zone: 'UTC' }).isValid;

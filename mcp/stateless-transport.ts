@@ -12,7 +12,7 @@
  */
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
-import { type JSONRPCMessage, JSONRPCMessageSchema, type RequestId, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { ClientRequestSchema, ErrorCode, type JSONRPCMessage, JSONRPCMessageSchema, type RequestId, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 
 /** The SDK's limit on messages in one batch (server/requestBody.js). */
 const maxBatchSize = 100;
@@ -38,6 +38,7 @@ export class StatelessJsonTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: Transport['onmessage'];
   private readonly waiting = new Map<RequestId, (response: JSONRPCMessage) => void>();
+  private readonly requests = new Map<RequestId, JSONRPCMessage>();
   private closed = false;
 
   async start(): Promise<void> {}
@@ -57,7 +58,33 @@ export class StatelessJsonTransport implements Transport {
    * is dropped, as the SDK's transport does.
    */
   async send(message: JSONRPCMessage): Promise<void> {
-    if (isResponse(message)) this.waiting.get(message.id)?.(message);
+    if (isResponse(message)) this.waiting.get(message.id)?.(this.invalidParams(message) ?? message);
+  }
+
+  /**
+   * The SDK answers a request whose params fail its method's schema (say `tools/call` with
+   * `arguments: []`) with -32603 Internal error and the zod issues as the message, and a
+   * `resources/read` of a uri that is not a URL with -32603 "Invalid URL". Both are the client's
+   * mistake, not the server's: they become -32602 Invalid params naming the problem. Checked only
+   * on that error path, so a good call pays nothing.
+   */
+  private invalidParams(message: JSONRPCMessage & { id: RequestId }): JSONRPCMessage | null {
+    if (!('error' in message) || message.error.code !== ErrorCode.InternalError) return null;
+    const request = this.requests.get(message.id) as (JSONRPCMessage & { method?: string; params?: { uri?: unknown } }) | undefined;
+    if (!request) return null;
+    const uri = request.method === 'resources/read' ? request.params?.uri : undefined;
+    if (typeof uri === 'string' && !URL.canParse(uri)) {
+      return { jsonrpc: '2.0', id: message.id, error: { code: ErrorCode.InvalidParams, message: `Invalid params: uri ${JSON.stringify(uri.slice(0, 200))} is not a URI (e.g. orbita://tasks/open)` } };
+    }
+    if (ClientRequestSchema.safeParse(request).success) return null;
+    let detail = "the params do not match the method's schema";
+    try {
+      const [first] = JSON.parse(message.error.message) as { path?: unknown[]; message?: string }[];
+      if (first?.message) detail = `${(first.path ?? []).join('.') || 'params'}: ${first.message}`;
+    } catch {
+      // not the SDK's list of issues: keep the general detail
+    }
+    return { jsonrpc: '2.0', id: message.id, error: { code: ErrorCode.InvalidParams, message: `Invalid params: ${detail}` } };
   }
 
   /** Answers one POST: `header` reads a request header (lower-case name), `body` is the parsed JSON. */
@@ -92,6 +119,7 @@ export class StatelessJsonTransport implements Transport {
       (request) =>
         new Promise<JSONRPCMessage>((resolve) => {
           this.waiting.set(request.id, resolve);
+          this.requests.set(request.id, request);
         }),
     );
     for (const message of messages) this.onmessage?.(message);

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../context';
 import { type DbTx, transaction } from '../db/client';
 import type { ScheduleBlock } from '../generated/prisma/client';
-import { notFound } from '../errors';
+import { notFound, validationError } from '../errors';
 import { blockView, lockUserSchedule, recordBlockEvent } from '../scheduling/blocks';
 import { type BlockTypeName, maxBlockMinutes } from '../scheduling/schemas';
 import { addDays, localDate, localDayBounds, toZonedIso } from '../time';
@@ -155,7 +155,15 @@ async function listEvents(api: calendar_v3.Calendar, calendarId: string, query: 
       params.timeMin = query.window.from.toISOString();
       params.timeMax = query.window.to.toISOString();
     }
-    const { data } = await withGoogleRetry(() => api.events.list(params), { counter });
+    const { data } = await withGoogleRetry(() => api.events.list(params), { counter }).catch((error: unknown) => {
+      // Google's 404 means the account has no such calendar: the caller's input (400, as sync answers), not a 502.
+      if (googleStatus(error) === 404) {
+        throw validationError(`unknown calendar id ${JSON.stringify(calendarId)}: run \`orbita settings calendar list\``, {
+          issues: [{ field: 'calendar', message: 'unknown calendar id' }],
+        });
+      }
+      throw error;
+    });
     events.push(...(data.items ?? []));
     pageToken = data.nextPageToken ?? undefined;
     nextSyncToken = data.nextSyncToken ?? nextSyncToken;

@@ -25,7 +25,10 @@ export const calendarIdSchema = z
   .string({ message: 'calendar must be a calendar id (see `orbita settings calendar list`)' })
   .trim()
   .min(1, 'calendar must not be empty (see `orbita settings calendar list`)')
-  .max(1024, 'calendar must be at most 1024 characters');
+  .max(1024, 'calendar must be at most 1024 characters')
+  // It goes into Google's request URLs: text that cannot be URL-encoded (a lone surrogate) or a
+  // control character is not an id, and used to fail the whole call as "Google unreachable" (503).
+  .refine((id) => !/[\uD800-\uDFFF\p{Cc}]/u.test(id), 'calendar must be a calendar id without control characters (see `orbita settings calendar list`)');
 
 export const maxReminderMinutes = 40_320; // Google's limit: four weeks
 export const maxSyncDays = 90;

@@ -23,10 +23,24 @@ export function fieldErrors(error: ZodError): Record<string, string> {
   return errors;
 }
 
+/**
+ * PostgreSQL's codes for text it cannot store (a NUL character, `\u0000`, in any string field), as
+ * Prisma reports them through the driver adapter. Input, not a fault: every door answers 400.
+ */
+const unstorableText = new Set(['22021', '22P05']);
+
+function databaseCode(error: unknown): string | undefined {
+  const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)?.meta;
+  const code = meta?.driverAdapterError?.cause?.originalCode;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** Any thrown value as an AppError; unknown errors are logged and become an opaque 500. */
 export function toAppError(error: unknown): AppError | null {
   if (isAppError(error)) return error;
   if (error instanceof ZodError) return fromZodError(error);
+  const code = databaseCode(error);
+  if (code && unstorableText.has(code)) return new AppError('validation_error', 'text must not contain NUL characters (\\u0000)');
   return null;
 }
 

@@ -57,8 +57,12 @@ export async function listAccessTokens(ctx: ServiceContext): Promise<TokenSummar
   });
 }
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Revokes one of the acting user's tokens (idempotent); another user's id is "not found". */
 export async function revokeAccessToken(ctx: ServiceContext, tokenId: string): Promise<TokenSummary> {
+  // Not a uuid (a tampered form): no such token, rather than the database's uuid error (a 500).
+  if (!uuidPattern.test(tokenId)) throw notFound('token');
   const existing = await ctx.db.personalAccessToken.findFirst({ where: { id: tokenId, userId: ctx.userId }, select: summaryFields });
   if (!existing) throw notFound('token');
   if (existing.revokedAt) return existing;

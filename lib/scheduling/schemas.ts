@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { localDateSchema, pageSchema, titleSchema, wholeNumberSchema } from '../shared/schemas';
-import { parseMinute } from '../time';
+import { inSupportedYears, parseMinute, yearsMessage } from '../time';
 
 /** Block types (SPEC §5). */
 export const blockTypes = ['task', 'habit', 'meeting', 'focus', 'break', 'event'] as const;
@@ -41,7 +41,11 @@ const timePointSchema = (field: 'start' | 'end') => {
         if (minute !== null && (field === 'end' || minute < 1440)) return { minute };
       } else if (isoWithOffset.test(text)) {
         const parsed = DateTime.fromISO(text, { setZone: true });
-        if (parsed.isValid) return { instant: parsed.toMillis() };
+        if (parsed.isValid && inSupportedYears(text)) return { instant: parsed.toMillis() };
+        if (parsed.isValid) {
+          ctx.addIssue({ code: 'custom', message: `${yearsMessage(field)}, got "${text}"` });
+          return z.NEVER;
+        }
       }
       ctx.addIssue({ code: 'custom', message: `${message}, got "${text}"` });
       return z.NEVER;
@@ -126,7 +130,8 @@ const boundSchema = (field: 'from' | 'to') => {
   return z
     .string({ message })
     .trim()
-    .refine((text) => (/^\d{4}-\d{2}-\d{2}$/.test(text) || isoWithOffset.test(text)) && DateTime.fromISO(text, { setZone: true }).isValid, message);
+    .refine((text) => (/^\d{4}-\d{2}-\d{2}$/.test(text) || isoWithOffset.test(text)) && DateTime.fromISO(text, { setZone: true }).isValid, message)
+    .refine(inSupportedYears, yearsMessage(field));
 };
 
 export const listBlocksSchema = pageSchema

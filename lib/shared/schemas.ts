@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCalendarDate, parseMinute } from '../time';
+import { inSupportedYears, isCalendarDate, parseMinute, yearsMessage } from '../time';
 
 /**
  * Zod building blocks shared by every context's operation schemas. Messages name the field in
@@ -32,7 +32,11 @@ export const minutesSchema = (field: string, min: number, max: number) =>
 
 /** A calendar date YYYY-MM-DD (read in the user's time zone). */
 export const localDateSchema = (field: string) =>
-  z.string({ message: `${field} must be a date (YYYY-MM-DD)` }).trim().refine(isCalendarDate, `${field} must be a real date written YYYY-MM-DD`);
+  z
+    .string({ message: `${field} must be a date (YYYY-MM-DD)` })
+    .trim()
+    .refine(isCalendarDate, `${field} must be a real date written YYYY-MM-DD`)
+    .refine(inSupportedYears, yearsMessage(field));
 
 /** A wall-clock time HH:MM (00:00–23:59) in the user's time zone, as minutes after midnight. */
 export const clockTimeSchema = (field: string) =>

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { descriptionSchema, localDateSchema, minutesSchema, pageSchema, queryBoolean, titleSchema } from '../shared/schemas';
+import { inSupportedYears, yearsMessage } from '../time';
 
 export const taskStatuses = ['pending', 'in_progress', 'completed', 'archived'] as const;
 export type TaskStatusName = (typeof taskStatuses)[number];
@@ -19,7 +20,11 @@ function isDueText(text: string): boolean {
 }
 
 /** A due date (the end of that local day) or a due date-time. */
-export const dueSchema = z.string({ message: dueMessage }).trim().refine(isDueText, dueMessage);
+export const dueSchema = z
+  .string({ message: dueMessage })
+  .trim()
+  .refine(isDueText, dueMessage)
+  .refine(inSupportedYears, yearsMessage('due'));
 
 export const taskFields = {
   title: titleSchema('title').describe('What to do, 1–500 characters'),
