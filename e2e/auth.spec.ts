@@ -17,7 +17,7 @@ test('sign up → signed in → empty Today → sign out → sign in again', asy
   await signUp(page, email, { timeZone: 'Europe/Berlin' });
 
   await expect(page).toHaveURL(/\/today$/);
-  await expect(page.getByRole('heading', { name: 'Today' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Today', exact: true })).toBeVisible();
   await expect(page.getByTestId('signed-in-as')).toHaveText(email);
   await expect(page.getByTestId('today-empty')).toContainText('Nothing planned for today yet.');
   await expect(page.getByText('Europe/Berlin')).toBeVisible();

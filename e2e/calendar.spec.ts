@@ -41,6 +41,7 @@ async function addBlock(page: Page, title: string): Promise<string> {
   const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
   const response = await page.request.post('/api/v1/schedule/blocks', {
     data: { type: 'focus', title, start: `${day}T10:00:00+00:00`, end: `${day}T11:00:00+00:00` },
+    headers: { origin: new URL(page.url()).origin }, // a browser's fetch sends it; the Origin check needs it
   });
   expect(response.status(), await response.text()).toBe(201);
   const body = (await response.json()) as { id?: string; block?: { id: string } };

@@ -90,6 +90,23 @@ const encryptionKey = z
 
 const optionalString = z.preprocess(blankToUndefined, z.string().optional());
 
+/** A rate limit written `<count>/<window>` (`10/1m`, `600/1m`, `10/1h`), or `off`. */
+export interface RateLimitRule {
+  limit: number;
+  windowMs: number;
+}
+const rateLimit = (fallback: string) =>
+  z.preprocess(blankToUndefined, z.string().default(fallback)).transform((text, ctx): RateLimitRule | null => {
+    if (text.trim().toLowerCase() === 'off') return null;
+    const match = /^\s*(\d+)\s*\/\s*(\S+)\s*$/.exec(text);
+    const windowMs = match ? parseDuration(match[2]) : null;
+    if (!match || windowMs === null || Number(match[1]) < 1 || Number(match[1]) > 1_000_000) {
+      ctx.addIssue({ code: 'custom', message: 'must be <count>/<window> like 10/1m or 600/1m (count 1 to 1000000), or off' });
+      return z.NEVER;
+    }
+    return { limit: Number(match[1]), windowMs };
+  });
+
 const configSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   RABBITMQ_URL: url(['amqp:', 'amqps:']),
@@ -138,6 +155,54 @@ const configSchema = z.object({
   MCP_ADDR: hostPort('0.0.0.0:8082'),
   MCP_AUTH_TOKEN: optionalString,
   PORT: z.preprocess(blankToUndefined, positiveInt(3000, 65535)),
+  /** Bearer token a Prometheus scrape must send to `GET /metrics` (web and worker); unset → /metrics is open. */
+  METRICS_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\S+$/, 'must be one word (it is sent as `Authorization: Bearer <token>`), e.g. from: openssl rand -hex 32')
+      .optional(),
+  ),
+  /** The worker's metrics listener port; 0 turns the listener off. */
+  METRICS_PORT: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a port from 0 to 65535 (0 turns the metrics listener off)')
+      .transform(Number)
+      .pipe(z.number().int().max(65535, 'must be a port from 0 to 65535 (0 turns the metrics listener off)'))
+      .default(9464),
+  ),
+  /** The address the worker's metrics listener binds (loopback by default; 0.0.0.0 for a remote Prometheus). */
+  METRICS_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+  /**
+   * How many reverse proxies in front of the app append to X-Forwarded-For: `false`/0 (default,
+   * Next.js itself records the socket address there), `true` (= 1) or a number. The client address
+   * used by rate limits is the entry that many hops from the right (lib/http/rate-limit.ts).
+   */
+  TRUST_PROXY: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default('false')
+      .transform((value, ctx) => {
+        const v = value.trim().toLowerCase();
+        if (v === 'false' || v === 'no' || v === '0') return 0;
+        if (v === 'true' || v === 'yes') return 1;
+        if (/^\d+$/.test(v) && Number(v) <= 10) return Number(v);
+        ctx.addIssue({ code: 'custom', message: 'must be true, false or a number of proxy hops from 0 to 10' });
+        return z.NEVER;
+      }),
+  ),
+  /** Sign-in attempts per client IP and email (POST /api/auth/callback/credentials). */
+  RATE_LIMIT_SIGNIN: rateLimit('10/1m'),
+  /** Sign-in attempts per client IP, whatever the email. */
+  RATE_LIMIT_SIGNIN_IP: rateLimit('30/1m'),
+  /** Personal access tokens created per user. */
+  RATE_LIMIT_TOKENS: rateLimit('10/1h'),
+  /** Stripe webhook deliveries per client IP. */
+  RATE_LIMIT_WEBHOOK: rateLimit('600/1m'),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),

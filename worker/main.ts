@@ -1,6 +1,7 @@
 /**
  * The standalone worker (`npm run worker`): outbox processor, cleanup job, periodic stats log and
- * the health server on WORKER_HEALTH_ADDR. SIGTERM/SIGINT drain the batch in flight and exit 0.
+ * the health server on WORKER_HEALTH_ADDR, and the Prometheus listener on METRICS_HOST:METRICS_PORT
+ * (worker/metrics.ts). SIGTERM/SIGINT drain the batch in flight and exit 0.
  */
 import pg from 'pg';
 import { config, ConfigError } from '../lib/config';
@@ -12,6 +13,7 @@ import { createProcessor } from '../lib/outbox';
 import { collectStats, runCleanup } from '../lib/outbox/jobs';
 import { missedDetectionIntervalMs, runMissedDetection } from '../lib/scheduling/jobs';
 import { createHealthServer } from './health';
+import { startMetricsServer } from './metrics';
 
 async function main() {
   const c = config();
@@ -70,6 +72,16 @@ async function main() {
   const address = health.address();
   logger.info({ addr: typeof address === 'object' && address ? `${address.address}:${address.port}` : `${host}:${port}` }, 'worker health server listening');
 
+  const metrics = await startMetricsServer({
+    pool,
+    processor,
+    pollIntervalMs: c.OUTBOX_POLL_INTERVAL,
+    token: c.METRICS_TOKEN,
+    host: c.METRICS_HOST,
+    port: c.METRICS_PORT,
+    logger,
+  });
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -80,6 +92,7 @@ async function main() {
     clearInterval(missedTimer);
     health.close();
     await processor.stop();
+    await metrics?.close();
     await logStats();
     await pool.end().catch(() => {});
     await disconnectDb().catch(() => {});

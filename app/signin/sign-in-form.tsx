@@ -24,6 +24,8 @@ export function SignInForm({ google }: { google: boolean }) {
     if (result?.ok) {
       router.replace('/today');
       router.refresh();
+    } else if (result?.status === 429 || result?.error === 'RateLimited') {
+      setError('Too many sign-in attempts. Wait a minute, then try again.');
     } else {
       setError('That email and password do not match an account.');
     }

@@ -5,6 +5,7 @@ import { AppError, validationError } from '../errors';
 import type { ScheduleBlock } from '../generated/prisma/client';
 import { userZone } from '../identity/users';
 import { logger } from '../logger';
+import { calendarSyncEvents, calendarSyncFailures, calendarSyncs } from '../metrics';
 import { type BlockView, removeBlock } from '../scheduling/blocks';
 import { addDays, localDate, localDayBounds, toZonedIso } from '../time';
 import { authorizedClient } from './connection';
@@ -175,8 +176,29 @@ function eventStart(event: calendar_v3.Schema$Event): Date | null {
   return Number.isNaN(at.getTime()) ? null : at;
 }
 
-/** Pushes the user's Orbita blocks in the window to their calendar. See the module comment. */
+/**
+ * Pushes the user's Orbita blocks in the window to their calendar. See the module comment. Counted
+ * in orbita_calendar_sync_total / orbita_calendar_sync_failures_total{reason} (a sync that stopped:
+ * its error code; one that finished with failed events: "events_failed").
+ */
 export async function syncCalendar(ctx: ServiceContext, input: SyncCalendarInput = {}, options: SyncOptions = {}): Promise<SyncResult> {
+  let result: SyncResult;
+  try {
+    result = await runSync(ctx, input, options);
+  } catch (error) {
+    calendarSyncs.inc();
+    calendarSyncFailures.inc({ reason: error instanceof AppError ? error.code : (error as Error)?.name === 'ZodError' ? 'validation_error' : 'error' });
+    throw error;
+  }
+  calendarSyncs.inc();
+  if (result.failed) calendarSyncFailures.inc({ reason: 'events_failed' });
+  for (const outcome of ['created', 'updated', 'deleted', 'unchanged', 'failed'] as const) {
+    if (result[outcome]) calendarSyncEvents.inc({ outcome }, result[outcome]);
+  }
+  return result;
+}
+
+async function runSync(ctx: ServiceContext, input: SyncCalendarInput, options: SyncOptions): Promise<SyncResult> {
   const data = syncCalendarSchema.parse(input);
   const zone = await userZone({ ...ctx, timeZone: undefined });
   const calendarId = await resolveCalendarId(ctx, { calendar: data.calendar, useConfigCalendar: data.useConfigCalendar });

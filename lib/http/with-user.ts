@@ -8,7 +8,9 @@ import { AppError, forbidden, unauthorized, validationError } from '../errors';
 import { authOptions } from '../identity/auth-options';
 import type { TokenScope } from '../identity/schemas';
 import { authenticateBearer } from '../identity/tokens';
+import { observeHttpRequest, routePattern } from '../metrics';
 import { errorResponse } from './errors';
+import { crossOriginReason } from './origin';
 
 export interface Principal {
   userId: string;
@@ -52,14 +54,41 @@ export async function resolvePrincipal(req: Request): Promise<Principal> {
   return { userId: session.user.id, via: 'session', scopes: ['read', 'write'] };
 }
 
+/**
+ * Times a route handler into orbita_http_request_duration_seconds{method, route, status}, with the
+ * route pattern (`/api/v1/tasks/[id]`) rebuilt from the path and the route's params, never the raw path.
+ */
+export function timed<P>(handler: (req: Request, route?: RouteContext<P>) => Promise<Response>) {
+  return async (req: Request, route?: RouteContext<P>): Promise<Response> => {
+    const started = performance.now();
+    let status = 500;
+    try {
+      const response = await handler(req, route);
+      status = response.status;
+      return response;
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      try {
+        const params = route ? ((await route.params) as Record<string, unknown>) : undefined;
+        observeHttpRequest(req.method, routePattern(new URL(req.url).pathname, params), status, seconds);
+      } catch {
+        // Metrics never fail a request.
+      }
+    }
+  };
+}
+
 /** The one wrapper around every authenticated route handler (ARCHITECTURE rule 4). */
 export function withUser<P = Record<string, never>>(
   handler: (req: Request, args: HandlerArgs<P>) => Promise<unknown>,
   options: WithUserOptions = {},
 ) {
-  return async (req: Request, route?: RouteContext<P>): Promise<Response> => {
+  return timed<P>(async (req: Request, route?: RouteContext<P>): Promise<Response> => {
     try {
       const principal = await resolvePrincipal(req);
+      // CSRF: a write riding on the session cookie must come from this site (lib/http/origin.ts).
+      const crossOrigin = principal.via === 'session' ? crossOriginReason(req) : null;
+      if (crossOrigin) throw forbidden(crossOrigin);
       const needed = options.scopes ?? (req.method === 'GET' || req.method === 'HEAD' ? ['read'] : ['write']);
       const missing = needed.filter((scope) => !principal.scopes.includes(scope));
       if (missing.length) throw forbidden(`this token lacks the ${missing.join(', ')} scope`);
@@ -72,7 +101,7 @@ export function withUser<P = Record<string, never>>(
       const challenge = error instanceof AppError && error.code === 'unauthorized' ? bearerChallenge : undefined;
       return errorResponse(error, challenge);
     }
-  };
+  });
 }
 
 /** Parses a JSON request body with an operation's zod schema. */

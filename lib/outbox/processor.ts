@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { outboxDeadLettered, outboxPublished, outboxPublishFailures } from '../metrics';
 import type { OutboxRow } from './events';
 import type { Publisher } from './publisher';
 import { claimBatch, markFailed, markPublished, refreshStaleStatistics, releaseLeases } from './store';
@@ -248,6 +249,7 @@ export class OutboxProcessor {
     const published: string[] = [];
     const failures: { sequence: string; error: string }[] = [];
     const giveBack: string[] = [];
+    let brokerLostCount = 0;
 
     for (let wave = 0; queues.length; wave++) {
       const batch = queues.map((queue) => queue[wave]);
@@ -261,6 +263,7 @@ export class OutboxProcessor {
           published.push(batch[i].sequence);
         } else if (result.transient) {
           brokerLost = true;
+          brokerLostCount++;
           giveBack.push(...queue.slice(wave).map((r) => r.sequence));
         } else {
           failures.push({ sequence: batch[i].sequence, error: result.error });
@@ -280,6 +283,11 @@ export class OutboxProcessor {
     this.counters.published += published.length;
     this.counters.failed += failures.length;
     this.counters.dead += dead;
+    // The same numbers for Prometheus (GET /metrics), plus what went back unpublished because the broker went away.
+    if (published.length) outboxPublished.inc(undefined, published.length);
+    if (failures.length) outboxPublishFailures.inc({ reason: 'rejected' }, failures.length);
+    if (dead) outboxDeadLettered.inc(undefined, dead);
+    if (brokerLostCount) outboxPublishFailures.inc({ reason: 'broker_lost' }, brokerLostCount);
     if (failures.length) {
       this.options.logger.warn({ failed: failures.length, dead, error: failures[0].error }, 'outbox publish failed; will retry with backoff');
     }

@@ -1,5 +1,6 @@
 import amqp from 'amqplib';
 import type { Logger } from 'pino';
+import { brokerConnectionsLost } from '../metrics';
 import { exchangeName, type OutboxRow } from './events';
 
 /** What publishing one row came to. `transient`: the broker went away (retry later, no failure counted). */
@@ -77,6 +78,7 @@ export class AmqpPublisher implements Publisher {
         if (this.connection !== connection) return;
         this.connection = null;
         this.channel = null;
+        brokerConnectionsLost.inc();
         this.logger.warn({ reason }, 'broker connection lost');
         for (const listener of this.closedListeners) listener(reason);
       };

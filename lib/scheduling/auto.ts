@@ -6,6 +6,7 @@ import type { ScheduleBlock } from '../generated/prisma/client';
 import { dateColumn, habitsDueOn } from '../habits/service';
 import type { Operation } from '../http/openapi';
 import { meetingsDueOn } from '../meetings/service';
+import { schedulerDuration, schedulerPlanDuration } from '../metrics';
 import { localDateSchema, queryBoolean, wholeNumberSchema } from '../shared/schemas';
 import { addDays, localDate, localDayBounds, parseMinute } from '../time';
 import { type BlockView, blockView, lockUserSchedule, planningHours, recordBlockEvent } from './blocks';
@@ -50,6 +51,19 @@ export const defaultTaskMinutes = 30;
  * transaction under a per-user lock, so it is idempotent and two runs never double-book.
  */
 export async function autoSchedule(ctx: ServiceContext, input: AutoScheduleInput = {}): Promise<AutoScheduleResult> {
+  // orbita_scheduler_duration_seconds{operation="auto"}: the whole run, lock wait and storing included.
+  const done = schedulerDuration.startTimer();
+  try {
+    const result = await runAutoSchedule(ctx, input);
+    done({ operation: 'auto', outcome: 'ok' });
+    return result;
+  } catch (error) {
+    done({ operation: 'auto', outcome: 'error' });
+    throw error;
+  }
+}
+
+async function runAutoSchedule(ctx: ServiceContext, input: AutoScheduleInput): Promise<AutoScheduleResult> {
   const data = autoScheduleSchema.parse(input);
   if (data.meetings) await requireModule(ctx, 'smart-1to1');
   return transaction(
@@ -73,6 +87,7 @@ export async function autoSchedule(ctx: ServiceContext, input: AutoScheduleInput
         ...(data.habits ? await habitCandidates(txCtx, dates, existing, zone) : []),
         ...(data.meetings ? await meetingCandidates(txCtx, dates, existing) : []),
       ];
+      const planned = schedulerPlanDuration.startTimer();
       const result = plan({
         candidates,
         busy: existing.map((b) => ({ start: b.startAt.getTime(), end: b.endAt.getTime() })),
@@ -80,6 +95,7 @@ export async function autoSchedule(ctx: ServiceContext, input: AutoScheduleInput
         ...hours,
         now: now.getTime(),
       });
+      planned({ operation: 'auto' });
 
       const placed: AutoScheduleResult['placed'] = [];
       for (const placement of result.placements) {

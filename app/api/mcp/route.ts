@@ -1,5 +1,6 @@
 import { config } from '@/lib/config';
 import { db } from '@/lib/db/client';
+import { rejectCrossOriginCookieRequest } from '@/lib/http/origin';
 import { authenticateBearer } from '@/lib/identity/tokens';
 import { logger } from '@/lib/logger';
 import { createMcpServer } from '@/mcp/server';
@@ -22,6 +23,10 @@ const rpcError = (status: number, code: number, message: string, headers: Record
   json(status, { jsonrpc: '2.0', error: { code, message }, id: null }, headers);
 
 export async function POST(req: Request): Promise<Response> {
+  // The session cookie is never accepted here; a browser request that carries it anyway must still
+  // be same-origin (the same rule proxy.ts applies; lib/http/origin.ts).
+  const crossOrigin = rejectCrossOriginCookieRequest(req, '/api/mcp');
+  if (crossOrigin) return crossOrigin;
   try {
     const header = req.headers.get('authorization');
     if (header === null) return unauthorized('missing Authorization header: send `Authorization: Bearer <token>`');

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { db } from '@/lib/db/client';
+import { migrationsDir } from '@/lib/paths';
+
+export const dynamic = 'force-dynamic';
+
+// lib/db/migrate.ts's migrationsTable, restated so this route does not bundle node-pg-migrate.
+const migrationsTable = 'pgmigrations';
+
+/** The committed migrations: next to the code, or under the working directory (`next start` runs there). */
+function migrationFiles(): string[] | null {
+  for (const dir of [migrationsDir, path.join(process.cwd(), 'prisma', 'migrations')]) {
+    try {
+      return fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.sql'))
+        .map((f) => f.replace(/\.sql$/, ''))
+        .sort();
+    } catch {
+      // try the next place
+    }
+  }
+  return null;
+}
+
+/**
+ * Readiness of the web server for a load balancer, and the last step of a restore
+ * (docs/operations.md): 200 `{"status":"ready"}` when the database answers and every committed
+ * migration is applied; 503 with what is wrong otherwise (database unreachable, or the pending
+ * migrations: run `npm run db:migrate`). `/api/health` stays the plain liveness ping.
+ */
+export async function GET() {
+  try {
+    await db().$queryRaw`SELECT 1`;
+  } catch (error) {
+    return Response.json(
+      { status: 'unavailable', checks: { database: 'unreachable' }, error: (error as Error).message.split('\n')[0] },
+      { status: 503, headers: { 'cache-control': 'no-store' } },
+    );
+  }
+  const files = migrationFiles();
+  let pending: string[] = [];
+  if (files) {
+    let applied = new Set<string>();
+    try {
+      const rows = await db().$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM ${migrationsTable}`);
+      applied = new Set(rows.map((r) => r.name));
+    } catch {
+      // no migrations table: nothing is applied
+    }
+    pending = files.filter((name) => !applied.has(name));
+  }
+  const checks = { database: 'ok', migrations: files === null ? 'unknown (migration files not found)' : pending.length ? 'pending' : 'up to date' };
+  if (pending.length) {
+    return Response.json(
+      { status: 'unavailable', checks, pending, error: `${pending.length} migration(s) pending: run npm run db:migrate` },
+      { status: 503, headers: { 'cache-control': 'no-store' } },
+    );
+  }
+  return Response.json({ status: 'ready', checks }, { headers: { 'cache-control': 'no-store' } });
+}
