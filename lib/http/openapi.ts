@@ -8,6 +8,7 @@ import { autoOperations } from '../scheduling/auto';
 import { rescheduleOperations } from '../scheduling/missed';
 import { blockOperations } from '../scheduling/openapi';
 import { calendarOperations } from '../calendar/openapi';
+import { identityOperations } from '../identity/openapi';
 import { taskOperations } from '../tasks/openapi';
 
 /**
@@ -34,7 +35,7 @@ export interface Operation {
 const idParam = (entity: string) => ({ name: 'id', in: 'path', required: true, description: `The ${entity} id (or a unique id prefix)`, schema: { type: 'string' } });
 
 /** Every documented operation: each bounded context describes its own part. */
-export const operations: Operation[] = [...taskOperations, ...habitOperations, ...meetingOperations, ...adaptOperations, ...doneOperations, ...blockOperations, ...autoOperations, ...rescheduleOperations, ...calendarOperations];
+export const operations: Operation[] = [...taskOperations, ...habitOperations, ...meetingOperations, ...adaptOperations, ...doneOperations, ...blockOperations, ...autoOperations, ...rescheduleOperations, ...calendarOperations, ...identityOperations];
 
 const jsonSchema = (schema: ZodType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

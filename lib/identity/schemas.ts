@@ -41,3 +41,52 @@ export const createTokenSchema = z.object({
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });
 export type CreateTokenInput = z.input<typeof createTokenSchema>;
+
+/** Weekday names by stored weekday: 0 = Sunday … 6 = Saturday (as `Date#getDay`). */
+export const weekdayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+
+/** The shortest working or personal window the scheduler can place anything in usefully. */
+export const minimumHoursMinutes = 15;
+
+const clockTime = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+
+/** `{ start, end }` as HH:MM (end may be 24:00), end at least 15 minutes after start; messages start with `label`. */
+export const hoursSchema = (label: string) =>
+  z
+    .object({
+      start: z.string({ message: `${label}: start is required` }).regex(clockTime, `${label}: start must be a time like 09:00`),
+      end: z.string({ message: `${label}: end is required` }).regex(clockTime, `${label}: end must be a time like 17:00 (24:00 for midnight)`),
+    })
+    .strict()
+    .superRefine(({ start, end }, context) => {
+      const [startMinute, endMinute] = [start, end].map((text) => Number(text.slice(0, 2)) * 60 + Number(text.slice(3)));
+      if (endMinute <= startMinute) context.addIssue({ code: 'custom', path: ['end'], message: `${label}: end must be after start` });
+      else if (endMinute - startMinute < minimumHoursMinutes) {
+        context.addIssue({ code: 'custom', path: ['end'], message: `${label}: end must be at least ${minimumHoursMinutes} minutes after start` });
+      }
+    });
+
+/**
+ * Settings → Profile and `PATCH /api/v1/me`. Every field is optional (only what is sent changes);
+ * `workingHours` replaces the whole week: 7 entries, index = weekday (0 = Sunday), null = day off.
+ */
+export const updateProfileSchema = z
+  .object({
+    timeZone: timeZoneSchema.optional(),
+    workingHours: z
+      .tuple([
+        hoursSchema(weekdayNames[0]).nullable(),
+        hoursSchema(weekdayNames[1]).nullable(),
+        hoursSchema(weekdayNames[2]).nullable(),
+        hoursSchema(weekdayNames[3]).nullable(),
+        hoursSchema(weekdayNames[4]).nullable(),
+        hoursSchema(weekdayNames[5]).nullable(),
+        hoursSchema(weekdayNames[6]).nullable(),
+      ], { message: 'workingHours must list the 7 weekdays, Sunday first (null for a day off)' })
+      .optional()
+      .describe('The whole week, Sunday first: `{ start, end }` (HH:MM, end may be 24:00) or null for a day off'),
+    personalHours: hoursSchema('Personal hours').optional().describe('When habits may be planned, every day'),
+  })
+  .strict();
+/** The week may be any array here: the schema, which every door's input goes through, checks it holds 7 days. */
+export type UpdateProfileInput = Omit<z.input<typeof updateProfileSchema>, 'workingHours'> & { workingHours?: ({ start: string; end: string } | null)[] };

@@ -1,5 +1,6 @@
-import { withUser } from '@/lib/http/with-user';
+import { readBody, withUser } from '@/lib/http/with-user';
 import { notFound } from '@/lib/errors';
+import { updateProfile } from '@/lib/identity/profile';
 
 /** The acting user: the simplest way to check a token works. */
 export const GET = withUser(async (_req, { ctx, principal }) => {
@@ -10,3 +11,6 @@ export const GET = withUser(async (_req, { ctx, principal }) => {
   if (!user) throw notFound('user');
   return { user, auth: { via: principal.via, scopes: principal.scopes } };
 });
+
+/** Changes the time zone, working hours (the whole week) and/or personal hours; answers the profile. */
+export const PATCH = withUser(async (req, { ctx }) => updateProfile(ctx, await readBody(req)));
