@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { createUser, listUsers } from '../../lib/identity/users';
+import { createUser, listUsers, setAdmin } from '../../lib/identity/users';
 import { printJson, printTable } from '../output';
 import { withDatabase } from '../runtime';
 
@@ -23,6 +23,17 @@ export function registerUser(program: Command): void {
         console.log(`created user ${created.id}${created.email ? ` <${created.email}>` : ''}`);
         console.log(`act as this user with: export ORBITA_USER_ID=${created.id}`);
       }
+    });
+
+  user
+    .command('admin <user>')
+    .description('let a user (id or email) see the Operations page of the dashboard; --off takes it away')
+    .option('--off', 'take admin away')
+    .option('--json', 'machine-readable output')
+    .action(async (ref: string, options: { off?: boolean; json?: boolean }) => {
+      const updated = await withDatabase((db) => setAdmin(db, ref, options.off !== true));
+      if (options.json) printJson(updated);
+      else console.log(`${updated.email ?? updated.id} is ${updated.isAdmin ? 'now an admin (Operations page)' : 'no longer an admin'}`);
     });
 
   user

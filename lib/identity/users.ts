@@ -39,6 +39,20 @@ export async function listUsers(db: DbTx): Promise<PublicUser[]> {
   return db.user.findMany({ select: publicFields, orderBy: { createdAt: 'asc' } });
 }
 
+/**
+ * Grants or takes away the Operations page (outbox stats and dead letters). An operator's command:
+ * the CLI runs with database access, so it picks the user by id or email, not as the acting user.
+ */
+export async function setAdmin(db: Db, userRef: string, isAdmin: boolean): Promise<PublicUser & { isAdmin: boolean }> {
+  const ref = userRef.trim();
+  if (!ref) throw new AppError('validation_error', 'give the user\'s id or email (see `orbita user list`)');
+  const where = ref.includes('@') ? { email: ref.toLowerCase() } : /^[0-9a-f-]{36}$/i.test(ref) ? { id: ref } : null;
+  if (!where) throw new AppError('validation_error', `"${ref}" is neither a user id (uuid) nor an email (see \`orbita user list\`)`);
+  const user = await db.user.findUnique({ where, select: { id: true } });
+  if (!user) throw notFound('user');
+  return db.user.update({ where: { id: user.id }, data: { isAdmin }, select: { ...publicFields, isAdmin: true } });
+}
+
 /** The user for an email + password, or null; takes the same time whether or not the email exists. */
 export async function verifyCredentials(db: DbTx, email: string, password: string): Promise<PublicUser | null> {
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });

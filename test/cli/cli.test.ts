@@ -63,6 +63,25 @@ describe('orbita CLI', () => {
     expect(JSON.parse((await runCli(['user', 'list', '--json'], env)).stdout).map((u: { id: string }) => u.id)).toContain(user.id);
   });
 
+  it('user admin grants and takes away the Operations page, by email or id', async () => {
+    const created = JSON.parse((await runCli(['user', 'create', '--email', 'ops@example.com', '--json'], env)).stdout) as { id: string };
+    const granted = await runCli(['user', 'admin', 'OPS@example.com'], env);
+    expect(granted.stderr).toBe('');
+    expect(granted.stdout.trim()).toBe('ops@example.com is now an admin (Operations page)');
+    expect((await database.db.user.findUniqueOrThrow({ where: { id: created.id } })).isAdmin).toBe(true);
+
+    const revoked = JSON.parse((await runCli(['user', 'admin', created.id, '--off', '--json'], env)).stdout);
+    expect(revoked).toMatchObject({ id: created.id, isAdmin: false });
+    expect((await database.db.user.findUniqueOrThrow({ where: { id: created.id } })).isAdmin).toBe(false);
+
+    const unknown = await runCli(['user', 'admin', 'nobody@example.com'], env);
+    expect(unknown.code).toBe(4);
+    expect(unknown.stderr.trim()).toBe('orbita: user not found');
+    const bad = await runCli(['user', 'admin', 'not-a-ref'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^orbita: "not-a-ref" is neither a user id \(uuid\) nor an email/);
+  });
+
   it.each([
     [['user', 'create', '--email', 'not-an-email'], /^orbita: email: enter a valid email address$/],
     [['user', 'create', '--time-zone', 'Nowhere/Land'], /^orbita: timeZone: unknown time zone/],
