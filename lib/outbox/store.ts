@@ -174,15 +174,19 @@ export interface DeadLetter {
   aggregateType: string;
   aggregateId: string;
   retryCount: number;
+  createdAt: Date;
   deadLetteredAt: Date;
   reason: string | null;
+  /** The last publish error, or the dead-letter reason when it never got as far as a publish. */
+  lastError: string | null;
 }
 
 export async function listDead(pool: pg.Pool | pg.Client, limit = 100): Promise<DeadLetter[]> {
   const { rows } = await pool.query<DeadLetter>(
     `SELECT event_id AS "eventId", event_type AS "eventType", aggregate_type AS "aggregateType", aggregate_id AS "aggregateId",
-            retry_count AS "retryCount", dead_lettered_at AS "deadLetteredAt", dead_letter_reason AS reason
-       FROM outbox_events WHERE dead_lettered_at IS NOT NULL ORDER BY dead_lettered_at DESC LIMIT $1`,
+            retry_count AS "retryCount", created_at AS "createdAt", dead_lettered_at AS "deadLetteredAt", dead_letter_reason AS reason,
+            COALESCE(last_error, dead_letter_reason) AS "lastError"
+       FROM outbox_events WHERE dead_lettered_at IS NOT NULL ORDER BY dead_lettered_at DESC, sequence DESC LIMIT $1`,
     [limit],
   );
   return rows;

@@ -1,0 +1,82 @@
+/** What the timeline needs of a block (minutes after the viewed day's local midnight, clipped to it). */
+export interface TimelineBlock {
+  id: string;
+  type: 'task' | 'habit' | 'meeting' | 'focus' | 'break' | 'event';
+  title: string;
+  /** Local date the HH:MM of a move are on. */
+  date: string;
+  startMinute: number;
+  endMinute: number;
+  minutes: number;
+  status: 'planned' | 'completed' | 'missed';
+  imported: boolean;
+}
+
+/** Fixed scale, so a block's place never depends on its neighbours or on the content (no layout shift). */
+export const pxPerMinute = 1.6;
+/** The shortest drawn block (about 19 minutes), tall enough for one row of text and buttons. */
+export const minBlockPx = 30;
+/** Working hours for a day without them. */
+export const defaultDayRange = { start: 8 * 60, end: 18 * 60 };
+
+export const formatMinute = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+export function parseHHMM(text: string): number | null {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (!match) return null;
+  const minute = Number(match[1]) * 60 + Number(match[2]);
+  return Number(match[2]) < 60 && minute <= 1440 ? minute : null;
+}
+
+/** The rows shown: the working hours widened to whole hours, to every block and to now (so today always shows the now-line). */
+export function dayRange(workingHours: { start: number; end: number } | null, blocks: TimelineBlock[], nowMinute: number | null = null): { start: number; end: number } {
+  let { start, end } = workingHours ?? defaultDayRange;
+  for (const block of blocks) {
+    start = Math.min(start, block.startMinute);
+    end = Math.max(end, block.endMinute);
+  }
+  if (nowMinute !== null) {
+    start = Math.min(start, nowMinute);
+    end = Math.max(end, nowMinute + 1);
+  }
+  return { start: Math.floor(start / 60) * 60, end: Math.min(1440, Math.ceil(end / 60) * 60) };
+}
+
+export interface PlacedBlock {
+  block: TimelineBlock;
+  lane: number;
+  lanes: number;
+}
+
+/**
+ * Side-by-side lanes for blocks that share drawn space (imported events may overlap Orbita blocks,
+ * and a short block is drawn taller than its minutes): each group of overlapping blocks splits the
+ * width between as many lanes as it needs.
+ */
+export function placeInLanes(blocks: TimelineBlock[]): PlacedBlock[] {
+  const drawnEnd = (b: TimelineBlock) => Math.max(b.endMinute, b.startMinute + minBlockPx / pxPerMinute);
+  const sorted = [...blocks].sort((a, b) => a.startMinute - b.startMinute || a.endMinute - b.endMinute || a.id.localeCompare(b.id));
+  const placed: PlacedBlock[] = [];
+  let group: PlacedBlock[] = [];
+  let laneEnds: number[] = [];
+  let groupEnd = -Infinity;
+  const closeGroup = () => {
+    for (const p of group) p.lanes = laneEnds.length;
+    placed.push(...group);
+    group = [];
+    laneEnds = [];
+  };
+  for (const block of sorted) {
+    if (block.startMinute >= groupEnd) {
+      closeGroup();
+      groupEnd = -Infinity;
+    }
+    let lane = laneEnds.findIndex((end) => end <= block.startMinute);
+    if (lane < 0) lane = laneEnds.push(0) - 1;
+    laneEnds[lane] = drawnEnd(block);
+    groupEnd = Math.max(groupEnd, drawnEnd(block));
+    group.push({ block, lane, lanes: 1 });
+  }
+  closeGroup();
+  return placed;
+}
