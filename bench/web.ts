@@ -15,12 +15,8 @@
  * `flock /tmp/orbita-next.lock npm run bench:web`.
  * BENCH_WEB_REQUESTS / BENCH_WEB_WARMUP override 200 / 20.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import { createDb, type Db } from '../lib/db/client';
 import { migrateUp } from '../lib/db/migrate';
@@ -28,8 +24,10 @@ import { createHabit } from '../lib/habits/service';
 import { createUser } from '../lib/identity/users';
 import { projectRoot } from '../lib/paths';
 import { createTask } from '../lib/tasks/service';
-import { atLocalMinute, addDays, localDate, mondayOf } from '../lib/time';
+import { freePort, machine as machineInfo, startNextServer } from './next-server';
+import { runIfEntryPoint } from './run';
 import { createScratchDatabase } from './scratch-database';
+import { seedWeekOfBlocks } from './seed';
 
 const requests = Number(process.env.BENCH_WEB_REQUESTS ?? 200);
 const warmup = Number(process.env.BENCH_WEB_WARMUP ?? 20);
@@ -38,37 +36,9 @@ const firstLoadBudgetBytes = 250_000;
 const timedPages = ['/today', '/week'];
 const dashboardPages = ['/today', '/week', '/tasks', '/habits', '/meetings', '/settings', '/billing', '/operations'];
 
-const nextBin = path.join(projectRoot, 'node_modules', 'next', 'dist', 'bin', 'next');
 const zone = 'Europe/Berlin';
 const email = 'bench-web@example.com';
 const password = 'a-good-long-bench-password';
-
-/** True when .next holds a production build newer than every source file (the rule of scripts/start.ts). */
-function buildIsFresh(): boolean {
-  const buildId = path.join(projectRoot, '.next', 'BUILD_ID');
-  if (!fs.existsSync(buildId)) return false;
-  const builtAt = fs.statSync(buildId).mtimeMs;
-  const stack = ['app', 'lib', 'components', 'public', 'next.config.js', 'instrumentation.ts', 'package.json'].map((p) => path.join(projectRoot, p));
-  while (stack.length) {
-    const entry = stack.pop() as string;
-    if (!fs.existsSync(entry)) continue;
-    const stat = fs.statSync(entry);
-    if (stat.isDirectory()) stack.push(...fs.readdirSync(entry).map((child) => path.join(entry, child)));
-    else if (stat.mtimeMs > builtAt) return false;
-  }
-  return true;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** An admin with a password, 200 blocks in the current week (Monday–Sunday in their zone), 10 tasks and 3 habits. */
 async function seed(db: Db): Promise<void> {
@@ -77,16 +47,7 @@ async function seed(db: Db): Promise<void> {
   const ctx = { db, userId: user.id, now: () => new Date() };
   for (let i = 0; i < 10; i++) await createTask(ctx, { title: `Task ${i}`, priority: (['none', 'low', 'medium', 'high', 'urgent'] as const)[i % 5] });
   for (const name of ['Read', 'Stretch', 'Journal']) await createHabit(ctx, { name });
-  // 20-minute blocks every 30 minutes from 06:00 local, 29 a day (the last ends 20:20) until there are 200.
-  const monday = mondayOf(localDate(new Date(), zone));
-  const perDay = 29;
-  const types = ['task', 'focus', 'habit', 'meeting', 'break'] as const;
-  await db.scheduleBlock.createMany({
-    data: Array.from({ length: 200 }, (_, i) => {
-      const start = atLocalMinute(addDays(monday, Math.floor(i / perDay)), 6 * 60 + (i % perDay) * 30, zone);
-      return { userId: user.id, type: types[i % types.length], title: `Block ${i}`, startAt: start, endAt: new Date(start.getTime() + 20 * 60_000) };
-    }),
-  });
+  await seedWeekOfBlocks(db, user.id, zone, 200);
 }
 
 /** Signs in as the form does: CSRF token (and its cookie), then the credentials callback; answers the session cookie. */
@@ -103,28 +64,6 @@ async function signIn(base: string): Promise<string> {
   const session = callback.headers.getSetCookie().find((c) => /^(__Secure-)?next-auth\.session-token=/.test(c));
   if (!session) throw new Error(`sign-in failed: HTTP ${callback.status}, no session cookie`);
   return session.split(';')[0];
-}
-
-async function startServer(env: NodeJS.ProcessEnv, base: string) {
-  const server = spawn(process.execPath, [nextBin, 'start', '--port', String(env.PORT), '--hostname', '127.0.0.1'], { cwd: projectRoot, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const exited = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`next start exited (${code})`))));
-  for (let tries = 0; ; tries++) {
-    const healthy = await Promise.race([
-      fetch(`${base}/api/health`).then((r) => r.ok, () => false),
-      exited,
-    ]);
-    if (healthy) break;
-    if (tries > 600) throw new Error('next start did not answer /api/health within 60 s');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (server.exitCode !== null) return resolve();
-        server.once('exit', () => resolve());
-        server.kill('SIGTERM');
-      }),
-  };
 }
 
 /** GET a page as the signed-in user; a redirect is an error (it would mean the session was lost). */
@@ -196,7 +135,7 @@ async function firstLoadJs(base: string, cookie: string, page: string): Promise<
 const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
 
 export async function main(): Promise<boolean> {
-  const machine = { cpu: os.cpus()[0]?.model ?? 'unknown CPU', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  const machine = await machineInfo();
   console.log(`# bench:web — ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), node ${machine.node}`);
 
   const scratch = await createScratchDatabase('web');
@@ -218,13 +157,7 @@ export async function main(): Promise<boolean> {
       // Production runs the standalone worker; the bench measures the web server alone.
       OUTBOX_PROCESSOR_ENABLED: 'false',
     };
-    if (buildIsFresh()) console.log('.next is up to date: no build');
-    else {
-      console.log('building (.next is missing or older than the sources)…');
-      const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: projectRoot, env, stdio: 'inherit' });
-      if (build.status !== 0) throw new Error(`next build failed (${build.status})`);
-    }
-    server = await startServer(env, base);
+    server = await startNextServer(env, base);
     const cookie = await signIn(base);
     console.log(`next start on ${base} · user with 200 blocks this week, 10 tasks, 3 habits · ${warmup} warm-up + ${requests} sequential requests per page`);
 
@@ -256,12 +189,4 @@ export async function main(): Promise<boolean> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    (met) => process.exit(met ? 0 : 1),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runIfEntryPoint(import.meta.url, main);

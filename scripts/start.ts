@@ -3,7 +3,7 @@
  * database (PGlite, data under .orbita/), applies migrations, builds the app if needed and starts
  * the dashboard on PORT (default 3000). With DATABASE_URL it uses that server and never touches PGlite.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,9 +11,9 @@ import { config, ConfigError } from '../lib/config';
 import { migrateUp } from '../lib/db/migrate';
 import { resolveDatabase } from '../lib/db/resolve';
 import { orbitaHome, projectRoot } from '../lib/paths';
+import { buildIfStale, nextBin } from './next-build';
 
 const dev = process.argv.includes('--dev');
-const nextBin = path.join(projectRoot, 'node_modules', 'next', 'dist', 'bin', 'next');
 
 function say(message: string) {
   console.log(`orbita: ${message}`);
@@ -27,22 +27,6 @@ function localAuthSecret(): string {
     fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
   }
   return fs.readFileSync(file, 'utf8').trim();
-}
-
-/** True when .next holds a production build newer than every source file. */
-function buildIsFresh(): boolean {
-  const buildId = path.join(projectRoot, '.next', 'BUILD_ID');
-  if (!fs.existsSync(buildId)) return false;
-  const builtAt = fs.statSync(buildId).mtimeMs;
-  const stack = ['app', 'lib', 'components', 'public', 'next.config.js', 'instrumentation.ts', 'package.json'].map((p) => path.join(projectRoot, p));
-  while (stack.length) {
-    const entry = stack.pop() as string;
-    if (!fs.existsSync(entry)) continue;
-    const stat = fs.statSync(entry);
-    if (stat.isDirectory()) stack.push(...fs.readdirSync(entry).map((child) => path.join(entry, child)));
-    else if (stat.mtimeMs > builtAt) return false;
-  }
-  return true;
 }
 
 async function main() {
@@ -63,13 +47,10 @@ async function main() {
     PORT: String(c.PORT),
   };
 
-  if (!dev && !buildIsFresh()) {
-    say('building the dashboard (first start or changed sources)…');
-    const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: projectRoot, stdio: 'inherit', env: { ...env, NODE_ENV: 'production' } });
-    if (build.status !== 0) {
-      await database.stop();
-      process.exit(build.status ?? 1);
-    }
+  const buildStatus = dev ? 0 : buildIfStale(env, say);
+  if (buildStatus !== 0) {
+    await database.stop();
+    process.exit(buildStatus);
   }
 
   say(`dashboard on http://localhost:${c.PORT}`);

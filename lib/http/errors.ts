@@ -35,18 +35,52 @@ function databaseCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/**
+ * Signs that the database, not the request, failed: it is restarting, unreachable or dropped the
+ * connection. Prisma reports these as P1001 (cannot reach), P1002/P2024 (timeouts), P1017 (closed)
+ * or a driver-adapter kind; the pg driver under it throws plain errors for a connection killed
+ * mid-query; PostgreSQL itself sends class 08 (connection exception) and 57P01–57P03 (shutting down,
+ * starting up).
+ */
+const unreachablePrismaCodes = new Set(['P1001', 'P1002', 'P1017', 'P2024']);
+const unreachableAdapterKinds = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const unreachableSystemCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const unreachableMessages = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|Can't reach database server/i;
+
+/** True when `error` (or what caused it) says the database could not be reached or went away. */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 4) return false;
+  const e = error as { code?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } } };
+  const adapter = e.meta?.driverAdapterError?.cause;
+  const pgCode = typeof adapter?.originalCode === 'string' ? adapter.originalCode : typeof e.code === 'string' ? e.code : '';
+  if (typeof e.code === 'string' && (unreachablePrismaCodes.has(e.code) || unreachableSystemCodes.has(e.code))) return true;
+  if (typeof adapter?.kind === 'string' && unreachableAdapterKinds.has(adapter.kind)) return true;
+  if (/^08[0-9A-Z]{3}$/.test(pgCode) || pgCode === '57P01' || pgCode === '57P02' || pgCode === '57P03') return true;
+  if (typeof e.message === 'string' && unreachableMessages.test(e.message)) return true;
+  return isDatabaseUnavailable(e.cause, depth + 1);
+}
+
+/** The Retry-After (seconds) of a 503 `unavailable` (database or upstream unreachable) that did not set its own. */
+export const unavailableRetryAfterSeconds = 5;
+
 /** Any thrown value as an AppError; unknown errors are logged and become an opaque 500. */
 export function toAppError(error: unknown): AppError | null {
   if (isAppError(error)) return error;
   if (error instanceof ZodError) return fromZodError(error);
   const code = databaseCode(error);
   if (code && unstorableText.has(code)) return new AppError('validation_error', 'text must not contain NUL characters (\\u0000)');
+  if (isDatabaseUnavailable(error)) return new AppError('unavailable', 'the database cannot be reached right now; try again in a few seconds');
   return null;
 }
 
 /** The JSON error body every HTTP door answers with: `{ error: { code, message, details } }`. */
 export function errorResponse(error: unknown, headers?: HeadersInit): Response {
   const appError = toAppError(error);
+  if (appError?.code === 'unavailable') {
+    const withRetry = new Headers(headers);
+    if (!withRetry.has('retry-after')) withRetry.set('Retry-After', String(unavailableRetryAfterSeconds));
+    return Response.json({ error: appError.toJSON() }, { status: appError.httpStatus, headers: withRetry });
+  }
   if (appError) return Response.json({ error: appError.toJSON() }, { status: appError.httpStatus, headers });
   logger.error({ err: error }, 'unhandled error in request');
   return Response.json({ error: { code: 'internal_error', message: 'something went wrong on our side' } }, { status: 500, headers });
