@@ -25,7 +25,7 @@ import {
   scheduleWeekSchema,
   type TimePoint,
 } from './schemas';
-import { freeIntervals, type Interval, mergeIntervals, minute as minuteMs, type PlanningHours, workingWindow } from './windows';
+import { freeIntervals, type Interval, mergeIntervals, minute as minuteMs, type PlanningHours, type WeekdayHours, workingWindow } from './windows';
 
 /** A block as every door shows it: instants ISO-8601 with the user's offset, plus local date and HH:MM. */
 export interface BlockView {
@@ -118,16 +118,15 @@ export function blockView(block: ScheduleBlock, zone: string): BlockView {
 
 /** The user's zone, working hours and personal hours (what views, free slots and planning read). */
 export async function planningHours(db: DbTx, userId: string): Promise<PlanningHours> {
-  const user = await db.user.findUnique({
-    where: { id: userId },
-    select: { timeZone: true, personalStartMinute: true, personalEndMinute: true, workingHours: true },
-  });
+  // One round trip (a relation include would be two): every schedule read and write starts here.
+  const rows = await db.$queryRaw<{ zone: string; personalStart: number; personalEnd: number; workingHours: WeekdayHours[] }[]>`
+    SELECT u.time_zone AS zone, u.personal_start_minute AS "personalStart", u.personal_end_minute AS "personalEnd",
+           COALESCE((SELECT json_agg(json_build_object('weekday', w.weekday, 'startMinute', w.start_minute, 'endMinute', w.end_minute) ORDER BY w.weekday)
+                       FROM working_hours w WHERE w.user_id = u.id), '[]'::json) AS "workingHours"
+      FROM users u WHERE u.id = ${userId}::uuid`;
+  const user = rows[0];
   if (!user) throw notFound('user');
-  return {
-    zone: user.timeZone,
-    workingHours: user.workingHours,
-    personalHours: { startMinute: user.personalStartMinute, endMinute: user.personalEndMinute },
-  };
+  return { zone: user.zone, workingHours: user.workingHours, personalHours: { startMinute: user.personalStart, endMinute: user.personalEnd } };
 }
 
 /**
