@@ -10,6 +10,8 @@
  *   POST /google/expire-access-tokens       stored access tokens expire now (PostgreSQL only; 501 on PGlite)
  *   POST /sql {sql, params, write?}         runs a query (in a READ ONLY transaction unless `write`), answers the rows (PostgreSQL only)
  *   POST /admin {email}                     makes that user an admin (PostgreSQL only)
+ *   POST /outage {on}                       on: the database refuses new connections and drops the open ones
+ *                                           (as while PostgreSQL restarts); off: accepts them again (PostgreSQL only)
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -60,6 +62,23 @@ function startControlServer(google: FakeGoogle, databaseUrl: string | null) {
         try {
           const result = await client.query(`UPDATE oauth_tokens SET expires_at = now() - interval '1 minute'`);
           return send(200, { expired: result.rowCount });
+        } finally {
+          await client.end();
+        }
+      }
+      if (req.method === 'POST' && url.pathname === '/outage') {
+        if (!databaseUrl) return send(501, { error: 'needs PostgreSQL (TEST_DATABASE_URL)' });
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        const { on } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { on?: boolean };
+        const name = new URL(databaseUrl).pathname.slice(1);
+        // From the maintenance database: the app's database is the one going away.
+        const client = new pg.Client({ connectionString: Object.assign(new URL(databaseUrl), { pathname: '/postgres' }).toString() });
+        await client.connect();
+        try {
+          await client.query(`ALTER DATABASE ${pg.escapeIdentifier(name)} ALLOW_CONNECTIONS ${on ? 'false' : 'true'}`);
+          if (on) await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+          return send(200, { outage: Boolean(on) });
         } finally {
           await client.end();
         }

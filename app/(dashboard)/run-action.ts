@@ -2,7 +2,7 @@ import { revalidatePath } from 'next/cache';
 import { ZodError } from 'zod';
 import type { ServiceContext } from '@/lib/context';
 import type { ErrorCode } from '@/lib/errors';
-import { fieldErrors, toAppError } from '@/lib/http/errors';
+import { fieldErrors, isDatabaseUnavailable, toAppError } from '@/lib/http/errors';
 import { type SessionUser, sessionContext } from '@/lib/identity/session';
 import { logger } from '@/lib/logger';
 
@@ -23,7 +23,16 @@ export async function runAction<T>(
   work: (ctx: ServiceContext, user: SessionUser) => Promise<T>,
   revalidate: string[] = [],
 ): Promise<ActionResult<T>> {
-  const { ctx, user } = await sessionContext(); // outside the try: redirect() must propagate
+  let session: Awaited<ReturnType<typeof sessionContext>>;
+  try {
+    session = await sessionContext();
+  } catch (error) {
+    // redirect() to sign-in must propagate; a database that cannot be reached is an answer like any other.
+    if (!isDatabaseUnavailable(error)) throw error;
+    const appError = toAppError(error);
+    return { ok: false, error: { code: 'unavailable', message: appError?.message ?? 'the database cannot be reached right now' } };
+  }
+  const { ctx, user } = session;
   try {
     const data = await work(ctx, user);
     for (const path of revalidate) revalidatePath(path);

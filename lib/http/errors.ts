@@ -45,18 +45,20 @@ function databaseCode(error: unknown): string | undefined {
 const unreachablePrismaCodes = new Set(['P1001', 'P1002', 'P1017', 'P2024']);
 const unreachableAdapterKinds = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 const unreachableSystemCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-const unreachableMessages = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|Can't reach database server/i;
+const unreachableMessages =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|Can't reach database server|is not currently accepting connections|the database system is (starting up|shutting down|in recovery mode)/i;
 
 /** True when `error` (or what caused it) says the database could not be reached or went away. */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 4) return false;
-  const e = error as { code?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } } };
+  const e = error as { code?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown; originalMessage?: unknown } } } };
   const adapter = e.meta?.driverAdapterError?.cause;
   const pgCode = typeof adapter?.originalCode === 'string' ? adapter.originalCode : typeof e.code === 'string' ? e.code : '';
   if (typeof e.code === 'string' && (unreachablePrismaCodes.has(e.code) || unreachableSystemCodes.has(e.code))) return true;
   if (typeof adapter?.kind === 'string' && unreachableAdapterKinds.has(adapter.kind)) return true;
   if (/^08[0-9A-Z]{3}$/.test(pgCode) || pgCode === '57P01' || pgCode === '57P02' || pgCode === '57P03') return true;
   if (typeof e.message === 'string' && unreachableMessages.test(e.message)) return true;
+  if (typeof adapter?.originalMessage === 'string' && unreachableMessages.test(adapter.originalMessage)) return true;
   return isDatabaseUnavailable(e.cause, depth + 1);
 }
 

@@ -14,6 +14,7 @@ describe('isDatabaseUnavailable', () => {
     ['server shutting down (57P01)', adapterError({ originalCode: '57P01', kind: 'postgres' })],
     ['starting up (57P03)', adapterError({ originalCode: '57P03', kind: 'postgres' })],
     ['connection exception class 08', adapterError({ originalCode: '08006', kind: 'postgres' })],
+    ['database closed to connections', adapterError({ originalCode: '55000', originalMessage: 'database "orbita" is not currently accepting connections', kind: 'postgres' })],
     ['wrapped in a cause', new Error('transaction failed', { cause: new Error('Connection terminated unexpectedly') })],
   ])('%s → unavailable (503 with Retry-After)', async (_, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
