@@ -40,3 +40,28 @@ export function Field({ label, name, error, hint, id, ...input }: FieldProps) {
 
 export const buttonClass =
   'inline-flex items-center justify-center rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-700 disabled:opacity-60';
+
+/** A small secondary button (row actions, Cancel). */
+export const smallButtonClass =
+  'rounded-md border border-slate-300 px-2.5 py-1 text-sm font-medium hover:bg-slate-100 disabled:opacity-60 dark:border-slate-700 dark:hover:bg-slate-800';
+
+/** The end of an inline edit form: the error that belongs to no one field, then Save and Cancel. */
+export function EditFormActions({ formError, onCancel }: { formError?: string; onCancel: () => void }) {
+  return (
+    <>
+      {formError ? (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          {formError}
+        </p>
+      ) : null}
+      <div className="flex gap-2">
+        <button type="submit" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-700">
+          Save
+        </button>
+        <button type="button" onClick={onCancel} className={smallButtonClass}>
+          Cancel
+        </button>
+      </div>
+    </>
+  );
+}

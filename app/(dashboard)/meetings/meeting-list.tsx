@@ -1,7 +1,7 @@
 'use client';
 
 import { type FormEvent, type KeyboardEvent, useEffect, useOptimistic, useRef, useState, useTransition } from 'react';
-import { Field } from '@/components/field';
+import { EditFormActions, Field, smallButtonClass } from '@/components/field';
 import { useToast } from '@/components/toast';
 import type { MeetingView } from '@/lib/meetings/service';
 import type { ActionResult } from '../run-action';
@@ -18,8 +18,6 @@ type Editing = { draft: Draft; errors: Record<string, string> };
 /** What a row asks the list to do: show `change` at once, call the server, and roll back if it says no. */
 type Run = <T>(change: Change, call: () => Promise<ActionResult<T>>, successMessage: string, onError?: (error: ActionError) => void) => void;
 
-const smallButton =
-  'rounded-md border border-slate-300 px-2.5 py-1 text-sm font-medium hover:bg-slate-100 disabled:opacity-60 dark:border-slate-700 dark:hover:bg-slate-800';
 
 /** The next occurrence after a change made today, as the server will compute it (today + interval at the preferred time). */
 const nextFromToday = (today: string, intervalDays: number, time: string) => `${addCalendarDays(today, intervalDays)}T${time}`;
@@ -145,15 +143,15 @@ function MeetingRow({ meeting, today, run }: { meeting: MeetingView; today: stri
       </div>
       {meeting.archived ? null : (
         <div className="flex flex-wrap gap-2">
-          <button type="button" className={smallButton} aria-label={`Mark ${meeting.name} held`} onClick={markHeld}>
+          <button type="button" className={smallButtonClass} aria-label={`Mark ${meeting.name} held`} onClick={markHeld}>
             Mark held
           </button>
-          <button ref={editButton} type="button" className={smallButton} aria-label={`Edit ${meeting.name}`} onClick={() => setEditing({ draft: draftOf(meeting), errors: {} })}>
+          <button ref={editButton} type="button" className={smallButtonClass} aria-label={`Edit ${meeting.name}`} onClick={() => setEditing({ draft: draftOf(meeting), errors: {} })}>
             Edit
           </button>
           <button
             type="button"
-            className={smallButton}
+            className={smallButtonClass}
             aria-label={`Archive ${meeting.name}`}
             onClick={() => run({ type: 'remove', id: meeting.id }, () => archiveMeetingAction(meeting.id), `1:1 with ${meeting.name} archived`)}
           >
@@ -206,19 +204,7 @@ function MeetingEditor({ meeting, editing, onSave, onCancel }: { meeting: Meetin
             error={errors.durationMinutes}
           />
         </div>
-        {errors.form ? (
-          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-            {errors.form}
-          </p>
-        ) : null}
-        <div className="flex gap-2">
-          <button type="submit" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-700">
-            Save
-          </button>
-          <button type="button" onClick={onCancel} className={smallButton}>
-            Cancel
-          </button>
-        </div>
+        <EditFormActions formError={errors.form} onCancel={onCancel} />
       </form>
     </li>
   );

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { type FormEvent, type KeyboardEvent, useEffect, useMemo, useOptimistic, useRef, useState, useTransition } from 'react';
-import { Field } from '@/components/field';
+import { EditFormActions, Field, smallButtonClass } from '@/components/field';
 import { useToast } from '@/components/toast';
 import type { TaskView } from '@/lib/tasks/service';
 import type { ActionResult } from '../run-action';
@@ -40,8 +40,6 @@ const draftOf = (task: TaskView): Draft => ({
   due: task.due ? task.due.slice(0, wallParts(task.due).time ? 16 : 10) : '',
 });
 
-const smallButton =
-  'rounded-md border border-slate-300 px-2.5 py-1 text-sm font-medium hover:bg-slate-100 disabled:opacity-60 dark:border-slate-700 dark:hover:bg-slate-800';
 const badge = 'rounded-full px-2 py-0.5 text-xs font-medium';
 
 /**
@@ -152,7 +150,7 @@ export function TaskList({
       </ul>
       <div className="flex flex-wrap items-center gap-3">
         {cursor ? (
-          <a href={pageHref(cursor)} onClick={loadMore} aria-disabled={loadingMore} className={smallButton}>
+          <a href={pageHref(cursor)} onClick={loadMore} aria-disabled={loadingMore} className={smallButtonClass}>
             {loadingMore ? 'Loading…' : 'Load more tasks'}
           </a>
         ) : null}
@@ -259,7 +257,7 @@ function TaskRow({ task, today, run }: { task: TaskView; today: string; run: Run
         {task.status === 'pending' ? (
           <button
             type="button"
-            className={smallButton}
+            className={smallButtonClass}
             aria-label={`Start ${task.title}`}
             onClick={() => run({ type: 'patch', id: task.id, patch: { status: 'in_progress' } }, () => startTaskAction(task.id), (t) => `Started “${t.title}”`)}
           >
@@ -269,7 +267,7 @@ function TaskRow({ task, today, run }: { task: TaskView; today: string; run: Run
         {archived ? null : (
           <button
             type="button"
-            className={smallButton}
+            className={smallButtonClass}
             aria-label={`Archive ${task.title}`}
             onClick={() => run({ type: 'remove', id: task.id }, () => archiveTaskAction(task.id), (t) => `Archived “${t.title}”`)}
           >
@@ -326,19 +324,7 @@ function TaskEditor({ task, editing, onSave, onCancel }: { task: TaskView; editi
             error={errors.due}
           />
         </div>
-        {errors.form ? (
-          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-            {errors.form}
-          </p>
-        ) : null}
-        <div className="flex gap-2">
-          <button type="submit" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-700">
-            Save
-          </button>
-          <button type="button" onClick={onCancel} className={smallButton}>
-            Cancel
-          </button>
-        </div>
+        <EditFormActions formError={errors.form} onCancel={onCancel} />
       </form>
     </li>
   );
