@@ -20,20 +20,35 @@ function watchCsp(page: Page): string[] {
 }
 
 test('security headers on pages and API responses; HSTS only over TLS', async ({ page, baseURL }) => {
-  for (const path of ['/signin', '/api/health', '/api/v1/openapi.json']) {
+  // Pages (proxy.ts): a CSP with a per-request script nonce. The machine-facing JSON routes skip
+  // the proxy and set a CSP that loads nothing (lib/http/security-headers.ts `secured`).
+  const pageCsp = [/default-src 'self'/, /script-src 'self' 'nonce-[^']+' 'strict-dynamic'/, /frame-ancestors 'none'/];
+  const apiCsp = [/^default-src 'none'; frame-ancestors 'none'$/];
+  const cases = [
+    ['/signin', pageCsp],
+    ['/api/auth/csrf', pageCsp],
+    ['/api/health', apiCsp],
+    ['/api/v1/openapi.json', apiCsp],
+    ['/api/v1/no-such-route', apiCsp],
+    ['/livez', apiCsp],
+  ] as const;
+  for (const [path, csp] of cases) {
     const response = await page.request.get(path);
     const headers = response.headers();
-    expect(headers['content-security-policy'], path).toMatch(/default-src 'self'/);
-    expect(headers['content-security-policy'], path).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
-    expect(headers['content-security-policy'], path).toMatch(/frame-ancestors 'none'/);
+    for (const pattern of csp) expect(headers['content-security-policy'], path).toMatch(pattern);
     expect(headers['x-frame-options'], path).toBe('DENY');
     expect(headers['x-content-type-options'], path).toBe('nosniff');
     expect(headers['referrer-policy'], path).toBe('strict-origin-when-cross-origin');
     expect(headers['permissions-policy'], path).toContain('camera=()');
     expect(headers['strict-transport-security'], path).toBeUndefined(); // plain http here
   }
-  const tls = await page.request.get('/signin', { headers: { 'x-forwarded-proto': 'https' } });
-  expect(tls.headers()['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+  const missing = await page.request.get('/api/v1/no-such-route');
+  expect(missing.status()).toBe(404);
+  expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
+  for (const path of ['/signin', '/api/v1/openapi.json']) {
+    const tls = await page.request.get(path, { headers: { 'x-forwarded-proto': 'https' } });
+    expect(tls.headers()['strict-transport-security'], path).toBe('max-age=31536000; includeSubDomains');
+  }
   expect(baseURL).toMatch(/^http:/);
 });
 

@@ -1,3 +1,5 @@
+import { secured } from '@/lib/http/security-headers';
+
 export const dynamic = 'force-dynamic';
 
 /**
@@ -6,6 +8,4 @@ export const dynamic = 'force-dynamic';
  * outage; /readyz and /api/health check the database). Also the trivial handler bench:api compares
  * the API with.
  */
-export function GET() {
-  return Response.json({ status: 'ok' }, { headers: { 'cache-control': 'no-store' } });
-}
+export const GET = secured(() => Response.json({ status: 'ok' }, { headers: { 'cache-control': 'no-store' } }));

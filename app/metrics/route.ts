@@ -1,5 +1,6 @@
 import { config } from '@/lib/config';
 import { db } from '@/lib/db/client';
+import { secured } from '@/lib/http/security-headers';
 import { contentType, metricsAuthorized, renderMetrics } from '@/lib/metrics';
 import { outboxTotalsFromPrisma } from '@/lib/metrics/outbox';
 
@@ -10,7 +11,7 @@ export const dynamic = 'force-dynamic';
  * `Authorization: Bearer <METRICS_TOKEN>` (401 otherwise); unset, it is open — keep it off the
  * public internet then (block /metrics at the reverse proxy). See docs/operations.md.
  */
-export async function GET(req: Request) {
+export const GET = secured(async (req: Request) => {
   if (!metricsAuthorized(req.headers.get('authorization'), config().METRICS_TOKEN)) {
     return new Response('unauthorized: send Authorization: Bearer <METRICS_TOKEN>\n', {
       status: 401,
@@ -19,4 +20,4 @@ export async function GET(req: Request) {
   }
   const body = await renderMetrics({ role: 'web', outboxTotals: outboxTotalsFromPrisma(db) });
   return new Response(body, { headers: { 'content-type': contentType, 'cache-control': 'no-store' } });
-}
+});

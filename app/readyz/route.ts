@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { db } from '@/lib/db/client';
+import { secured } from '@/lib/http/security-headers';
 import { migrationsDir } from '@/lib/paths';
 
 export const dynamic = 'force-dynamic';
@@ -30,7 +31,7 @@ function migrationFiles(): string[] | null {
  * migration is applied; 503 with what is wrong otherwise (database unreachable, or the pending
  * migrations: run `npm run db:migrate`). `/api/health` stays the plain liveness ping.
  */
-export async function GET() {
+export const GET = secured(async () => {
   try {
     await db().$queryRaw`SELECT 1`;
   } catch (error) {
@@ -59,4 +60,4 @@ export async function GET() {
     );
   }
   return Response.json({ status: 'ready', checks }, { headers: { 'cache-control': 'no-store' } });
-}
+});

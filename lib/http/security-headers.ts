@@ -1,6 +1,8 @@
 /**
- * The security headers of every response, in one place; proxy.ts applies them to pages, route
- * handlers and static files alike.
+ * The security headers of every response, in one place. proxy.ts applies them to pages, server
+ * actions, static files and the browser-facing routes; the machine-facing JSON routes (REST v1,
+ * the probes, /metrics) skip the proxy, whose per-request cost is most of a simple API request's,
+ * and set theirs with `secured` (apiSecurityHeaders).
  *
  * CSP: scripts need a per-request nonce. Every page of the app is dynamically rendered (the
  * dashboard layout and the auth pages read the session), so Next.js finds the nonce in the
@@ -98,4 +100,39 @@ export function securityHeaders(options: SecurityHeaderOptions): Record<string, 
     'Content-Security-Policy': contentSecurityPolicy(options),
     ...(options.tls ? { 'Strict-Transport-Security': hstsValue } : {}),
   };
+}
+
+/**
+ * The CSP of a machine-facing response (JSON, Prometheus text): it loads nothing, runs nothing and
+ * may not be framed — the policy OWASP recommends for APIs, stricter than a page's.
+ */
+export const apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+const apiHeaders: Record<string, string> = { ...staticSecurityHeaders, 'Content-Security-Policy': apiContentSecurityPolicy };
+const apiHeadersOverTls: Record<string, string> = { ...apiHeaders, 'Strict-Transport-Security': hstsValue };
+
+/** Every security header for a machine-facing response; HSTS only over TLS, as for pages. */
+export function apiSecurityHeaders(req: Request): Record<string, string> {
+  return cameOverTls(req) ? apiHeadersOverTls : apiHeaders;
+}
+
+/** `response` with the API security headers (on a copy when its headers are immutable, as a fetched response's are). */
+export function withApiSecurityHeaders(req: Request, response: Response): Response {
+  const headers = Object.entries(apiSecurityHeaders(req));
+  try {
+    for (const [name, value] of headers) response.headers.set(name, value);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    for (const [name, value] of headers) copy.headers.set(name, value);
+    return copy;
+  }
+}
+
+/**
+ * Wraps a machine-facing route handler (one that proxy.ts's matcher skips) so every response it
+ * gives, errors included, carries the API security headers.
+ */
+export function secured<A extends unknown[]>(handler: (req: Request, ...rest: A) => Response | Promise<Response>) {
+  return async (req: Request, ...rest: A): Promise<Response> => withApiSecurityHeaders(req, await handler(req, ...rest));
 }

@@ -11,6 +11,7 @@ import { authenticateBearer } from '../identity/tokens';
 import { observeHttpRequest, routePattern } from '../metrics';
 import { errorResponse } from './errors';
 import { crossOriginReason } from './origin';
+import { secured } from './security-headers';
 
 export interface Principal {
   userId: string;
@@ -78,12 +79,15 @@ export function timed<P>(handler: (req: Request, route?: RouteContext<P>) => Pro
   };
 }
 
-/** The one wrapper around every authenticated route handler (ARCHITECTURE rule 4). */
+/**
+ * The one wrapper around every authenticated route handler (ARCHITECTURE rule 4): timed, with the
+ * API security headers (REST v1 skips proxy.ts), and CSRF-checked here for session principals.
+ */
 export function withUser<P = Record<string, never>>(
   handler: (req: Request, args: HandlerArgs<P>) => Promise<unknown>,
   options: WithUserOptions = {},
 ) {
-  return timed<P>(async (req: Request, route?: RouteContext<P>): Promise<Response> => {
+  return timed<P>(secured(async (req: Request, route?: RouteContext<P>): Promise<Response> => {
     try {
       const principal = await resolvePrincipal(req);
       // CSRF: a write riding on the session cookie must come from this site (lib/http/origin.ts).
@@ -101,7 +105,7 @@ export function withUser<P = Record<string, never>>(
       const challenge = error instanceof AppError && error.code === 'unauthorized' ? bearerChallenge : undefined;
       return errorResponse(error, challenge);
     }
-  });
+  }));
 }
 
 /** Parses a JSON request body with an operation's zod schema. */

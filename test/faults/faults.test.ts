@@ -142,9 +142,9 @@ describe.skipIf(!postgres)('database restarted during traffic', () => {
     await dbProxy.down(); // every connection cut, new ones refused: the server is gone
     await sleep(1000);
     await waitForAnswers(load.answers, 'outage', 8);
-    const notReady = await readyz();
+    const notReady = await readyz(new Request('http://localhost/readyz'));
     expect(notReady.status).toBe(503);
-    expect(livez().status, 'liveness does not follow the database').toBe(200);
+    expect((await livez(new Request('http://localhost/livez'))).status, 'liveness does not follow the database').toBe(200);
     load.phase = 'after';
     await dbProxy.up(); // the server is back on the same address
     await waitForSuccesses(load.answers, 'after', 20);
@@ -160,7 +160,7 @@ describe.skipIf(!postgres)('database restarted during traffic', () => {
     // Recovered: every client's last answers succeed, in this same process and pool.
     const last = answers.slice(-8);
     expect(last.every((a) => a.status < 300), JSON.stringify(last)).toBe(true);
-    expect((await readyz()).status).toBe(200);
+    expect((await readyz(new Request('http://localhost/readyz'))).status).toBe(200);
     await expectTasksStoredOnce(answers, 'outage');
   });
 

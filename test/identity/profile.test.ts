@@ -166,7 +166,7 @@ describe('PATCH /api/v1/me', () => {
   });
 
   it('is described in the OpenAPI document with the shared schema', async () => {
-    const doc = await getOpenApi().json();
+    const doc = await (await getOpenApi(new Request('http://localhost/api/v1/openapi.json'))).json();
     const patch = doc.paths['/me'].patch;
     expect(patch.requestBody.content['application/json'].schema).toMatchObject({
       type: 'object',

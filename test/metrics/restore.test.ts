@@ -53,7 +53,7 @@ describe.skipIf(!postgres || !hasTools)('backup and restore', () => {
     // "Apply any missing migrations": nothing is missing, and running it is harmless.
     expect(await migrateUp(target.url)).toEqual([]);
     connectDatabase(target.url);
-    const ready = await readyz();
+    const ready = await readyz(new Request('http://localhost/readyz'));
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { migrations: 'up to date' } });
     expect((await checkDatabase(target.url)).ok).toBe(true); // the worker's /readyz check

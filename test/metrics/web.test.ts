@@ -93,19 +93,19 @@ describe('GET /metrics on the web server', () => {
 
 describe('GET /readyz on the web server', () => {
   it('is ready on a migrated database and 503 naming the pending migration after a rollback', async () => {
-    const ready = await readyz();
+    const ready = await readyz(new Request('http://localhost/readyz'));
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', migrations: 'up to date' } });
 
     // Roll back the last migration (the notify trigger) and bring it back afterwards.
     const [reverted] = await migrateDown(database.url, 1);
     try {
-      const pending = await readyz();
+      const pending = await readyz(new Request('http://localhost/readyz'));
       expect(pending.status).toBe(503);
       expect(await pending.json()).toMatchObject({ status: 'unavailable', checks: { database: 'ok', migrations: 'pending' }, pending: [reverted] });
     } finally {
       await migrateUp(database.url);
     }
-    expect((await readyz()).status).toBe(200);
+    expect((await readyz(new Request('http://localhost/readyz'))).status).toBe(200);
   });
 });

@@ -35,6 +35,7 @@ const cursorOf = (entity: Entity): IdSlot => ({ entities: [entity], prefixes: fa
 const exemptPathParams: Record<string, string> = {
   file: 'the ICS feed file name: the secret token in it is the credential (whoever holds it reads that feed), not an id looked up for a session',
   nextauth: 'next-auth\'s catch-all (sign-in, callbacks, session): no user data is addressed by id',
+  path: 'REST v1\'s catch-all for paths no route serves: it answers 404 `not_found` to everyone and reads nothing',
 };
 
 /** Field names (body, query, tool input) that carry an id or something derived from one. */

@@ -6,7 +6,12 @@ import { GET as authGet, POST as authPost } from '../../app/api/auth/[...nextaut
 import { GET as oauthCallback } from '../../app/api/calendar/oauth/callback/route';
 import { POST as oauthStart } from '../../app/api/calendar/oauth/start/route';
 import { POST as mcpPost } from '../../app/api/mcp/route';
+import { GET as unknownApiRoute } from '../../app/api/v1/[...path]/route';
+import { GET as health } from '../../app/api/health/route';
 import { GET as me } from '../../app/api/v1/me/route';
+import { GET as openApi } from '../../app/api/v1/openapi.json/route';
+import { GET as livez } from '../../app/livez/route';
+import { GET as readyz } from '../../app/readyz/route';
 import { POST as createTaskRoute } from '../../app/api/v1/tasks/route';
 import { POST as stripeWebhook } from '../../app/api/webhooks/stripe/route';
 import { type CreateTokenState, createTokenAction } from '../../app/(dashboard)/settings/actions';
@@ -16,10 +21,10 @@ import { ConfigError, parseConfig, resetConfig } from '../../lib/config';
 import { connectDatabase, disconnectDb } from '../../lib/db/client';
 import { appOrigins, crossOriginReason } from '../../lib/http/origin';
 import { checkRateLimits, cleanupRateLimits, clientIp, hitRateLimit } from '../../lib/http/rate-limit';
-import { contentSecurityPolicy, formActionOrigins } from '../../lib/http/security-headers';
+import { contentSecurityPolicy, formActionOrigins, withApiSecurityHeaders } from '../../lib/http/security-headers';
 import { withUser } from '../../lib/http/with-user';
 import { scrubSecrets } from '../../lib/logger';
-import { proxy } from '../../proxy';
+import { config as proxyConfig, proxy } from '../../proxy';
 import { signature, stripeEvent } from '../billing/stripe-payloads';
 import { type FakeGoogle, startFakeGoogle } from '../fakes/google/server';
 import { type FakeStripe, startFakeStripe } from '../fakes/stripe/server';
@@ -44,6 +49,10 @@ vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
 // next/headers for next-auth (its route handler and getServerSession) outside a Next.js server.
 const scope = { headers: new Headers() };
 const nextHeaders = createRequire(import.meta.url)('next/headers') as Record<string, unknown>;
+// Next.js's compiler of `config.matcher` (what `next build` runs over proxy.ts).
+const { getMiddlewareMatchers } = createRequire(import.meta.url)('next/dist/build/analysis/get-page-static-info') as {
+  getMiddlewareMatchers: (matcher: unknown, config: unknown) => { regexp: string }[];
+};
 const parseCookies = (header: string | null) =>
   (header ?? '')
     .split(/;\s*/)
@@ -328,6 +337,7 @@ describe('Origin checks on cookie-authenticated writes', () => {
     const response = await postTask(headers as Record<string, string>);
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ error: { code: 'forbidden', message: expect.any(String) } });
+    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(await database.db.task.count()).toBe(before);
   });
 
@@ -340,8 +350,8 @@ describe('Origin checks on cookie-authenticated writes', () => {
     expect(response.status).toBe(201);
   });
 
-  it('proxy.ts refuses cross-origin cookie writes to /api/v1, /api/mcp and /api/calendar before any route runs', async () => {
-    for (const path of ['/api/v1/tasks', '/api/mcp', '/api/calendar/oauth/start', '/api/calendar/oauth/callback']) {
+  it('proxy.ts refuses cross-origin cookie writes to /api/mcp and /api/calendar before any route runs (REST v1 refuses them in withUser, above)', async () => {
+    for (const path of ['/api/mcp', '/api/calendar/oauth/start', '/api/calendar/oauth/callback']) {
       const response = proxy(browser.request(path, { method: 'POST', headers: { origin: evil } }));
       expect(response.status, path).toBe(403);
       expect(await response.json()).toMatchObject({ error: { code: 'forbidden' } });
@@ -349,10 +359,10 @@ describe('Origin checks on cookie-authenticated writes', () => {
     }
     // Same origin, a Bearer token, no cookie at all, a read, the Stripe webhook: passed on.
     const passed = [
-      browser.request('/api/v1/tasks', { method: 'POST', headers: { origin: appUrl } }),
-      browser.request('/api/v1/tasks', { method: 'POST', headers: { origin: evil, authorization: 'Bearer orb_pat_x' } }),
-      new NextRequest(`${appUrl}/api/v1/tasks`, { method: 'POST', headers: { origin: evil } }),
-      browser.request('/api/v1/tasks', { method: 'GET', headers: { origin: evil } }),
+      browser.request('/api/mcp', { method: 'POST', headers: { origin: appUrl } }),
+      browser.request('/api/mcp', { method: 'POST', headers: { origin: evil, authorization: 'Bearer orb_pat_x' } }),
+      new NextRequest(`${appUrl}/api/mcp`, { method: 'POST', headers: { origin: evil } }),
+      browser.request('/api/mcp', { method: 'GET', headers: { origin: evil } }),
       browser.request('/api/webhooks/stripe', { method: 'POST', headers: { origin: evil } }),
     ];
     for (const req of passed) expect(proxy(req).headers.get('x-middleware-next'), `${req.method} ${req.nextUrl.pathname}`).toBe('1');
@@ -392,7 +402,7 @@ describe('security headers (proxy.ts)', () => {
 
   it('every response gets CSP with a fresh nonce, frame-ancestors none, nosniff, DENY, referrer and permissions policies', () => {
     const first = page();
-    const second = page({}, '/api/v1/tasks');
+    const second = page({}, '/api/mcp');
     for (const response of [first, second, page({}, '/_next/static/chunks/main.js')]) {
       const csp = response.headers.get('content-security-policy') ?? '';
       expect(csp).toMatch(/default-src 'self'/);
@@ -430,6 +440,44 @@ describe('security headers (proxy.ts)', () => {
     setEnv({ NEXTAUTH_URL: 'https://orbita.example' });
     expect(page().headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
     expect(page().headers.get('content-security-policy')).toMatch(/upgrade-insecure-requests/);
+  });
+
+  it('the proxy runs on every path but the machine-facing JSON routes (by Next.js\'s own matcher compiler)', () => {
+    const matchers = getMiddlewareMatchers(proxyConfig.matcher, { basePath: '', i18n: null });
+    const runsOn = (path: string) => matchers.some((m) => new RegExp(m.regexp).test(path));
+    for (const path of ['/', '/today', '/signin', '/api/mcp', '/api/auth/session', '/api/calendar/oauth/start', '/api/webhooks/stripe', '/api/ics/x.ics', '/api/healthy', '/livez-page', '/_next/static/chunks/main.js', '/api/v1x']) {
+      expect(runsOn(path), path).toBe(true);
+    }
+    for (const path of ['/api/v1', '/api/v1/tasks', '/api/v1/schedule/day', '/api/v1/openapi.json', '/api/v1/no/such/route', '/livez', '/readyz', '/metrics', '/api/health']) {
+      expect(runsOn(path), path).toBe(false);
+    }
+  });
+
+  it('the routes the proxy skips set the API headers themselves: CSP that loads nothing, no framing, HSTS over TLS', async () => {
+    const get = (path: string, headers: Record<string, string> = {}) => new Request(`${appUrl}${path}`, { headers });
+    const answers = [
+      await livez(get('/livez')),
+      await readyz(get('/readyz')),
+      await health(get('/api/health')),
+      await openApi(get('/api/v1/openapi.json')),
+      await me(get('/api/v1/me', { authorization: 'Bearer orb_pat_nope' })), // 401: errors get them too
+      await unknownApiRoute(get('/api/v1/no/such/route')),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 401, 404]);
+    for (const response of answers) {
+      expect(response.headers.get('content-security-policy'), response.url).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+      expect(response.headers.get('permissions-policy')).toMatch(/camera=\(\)/);
+      expect(response.headers.get('strict-transport-security')).toBeNull();
+    }
+    const missing = await unknownApiRoute(get('/api/v1/no/such/route'));
+    expect(await missing.json()).toEqual({ error: { code: 'not_found', message: expect.stringContaining('/api/v1/openapi.json') } });
+    expect((await livez(get('/livez', { 'x-forwarded-proto': 'https' }))).headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+    // A response whose headers cannot change (a fetched one) is copied, not failed.
+    const immutable = await fetch(`data:application/json,{}`);
+    expect(withApiSecurityHeaders(get('/x'), immutable).headers.get('x-frame-options')).toBe('DENY');
   });
 
   it("development adds 'unsafe-eval' (React's debugging needs it); production never does", () => {

@@ -1,9 +1,10 @@
 import { db } from '@/lib/db/client';
+import { secured } from '@/lib/http/security-headers';
 
 export const dynamic = 'force-dynamic';
 
 /** Liveness + database ping for load balancers. */
-export async function GET() {
+export const GET = secured(async () => {
   try {
     await db().$queryRaw`SELECT 1`;
     return Response.json({ status: 'ok', checks: { database: 'ok' } });
@@ -13,4 +14,4 @@ export async function GET() {
       { status: 503 },
     );
   }
-}
+});
