@@ -17,6 +17,8 @@ test('database restarting: a write keeps what was typed and says why, the API an
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
   await expect(page.getByRole('heading', { name: 'Tasks', level: 1 })).toBeVisible();
   const form = page.getByRole('region', { name: 'Add a task' });
+  // The loading skeleton already shows the heading: wait for the page itself before the outage.
+  await expect(form.getByLabel('Title')).toBeVisible();
   const title = 'Written while the database restarts';
 
   let down = false;
