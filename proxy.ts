@@ -43,8 +43,8 @@ export function proxy(request: NextRequest) {
 }
 
 /**
- * Every path but the machine-facing routes above. Keep in step with `proxySkips` in
- * test/security/web-security.test.ts, which runs Next.js's own matcher compiler over this.
+ * Every path but the machine-facing routes above. test/security/web-security.test.ts runs Next.js's
+ * own matcher compiler over this and lists which paths must and must not reach the proxy.
  */
 export const config = {
   matcher: ['/((?!api/v1/|api/v1$|livez$|readyz$|metrics$|api/health$).*)'],
