@@ -144,12 +144,12 @@ const utcWeekday = (ms: number) => (((Math.floor(ms / dayMs) + 4) % 7) + 7) % 7;
  * rules are fixed for the life of the process), and every schedule read asks it for the same few
  * days. Luxon answers it by probing offsets several times, so answers are remembered.
  */
-const rememberedInstants = new Map<string, number[]>();
+const rememberedInstants = new Map<string, number>();
 const rememberedLimit = 20_000;
 
-function remembered(key: string, compute: () => number[]): number[] {
+function remembered(key: string, compute: () => number): number {
   const known = rememberedInstants.get(key);
-  if (known) return known;
+  if (known !== undefined) return known;
   const answer = compute();
   if (rememberedInstants.size >= rememberedLimit) rememberedInstants.clear();
   rememberedInstants.set(key, answer);
@@ -193,11 +193,7 @@ export function localDate(instant: Date, zone: string): string {
 
 /** The UTC instants bounding the local day `date` (YYYY-MM-DD) in `zone`: [start, end). DST-safe (23/25 h days). */
 export function localDayBounds(date: string, zone: string): { start: Date; end: Date } {
-  const [start, end] = remembered(`${zone}|${date}|bounds`, () => {
-    const midnight = DateTime.fromISO(date, { zone }).startOf('day');
-    return [midnight.toMillis(), midnight.plus({ days: 1 }).toMillis()];
-  });
-  return { start: new Date(start), end: new Date(end) };
+  return { start: atLocalMinute(date, 0, zone), end: atLocalMinute(date, 1440, zone) };
 }
 
 /** Formats an instant as HH:MM in `zone`. */
@@ -256,10 +252,10 @@ export function mondayOf(date: string): string {
  * (skipped by a DST jump) moves forward by the gap, as calendars do.
  */
 export function atLocalMinute(date: string, minute: number, zone: string): Date {
-  const [instant] = remembered(`${zone}|${date}|${minute}`, () => {
+  const instant = remembered(`${zone}|${date}|${minute}`, () => {
     const day = DateTime.fromISO(date, { zone }).startOf('day');
-    if (minute >= 1440) return [day.plus({ days: 1 }).toMillis()];
-    return [day.set({ hour: Math.floor(minute / 60), minute: minute % 60 }).toMillis()];
+    if (minute >= 1440) return day.plus({ days: 1 }).toMillis();
+    return day.set({ hour: Math.floor(minute / 60), minute: minute % 60 }).toMillis();
   });
   return new Date(instant);
 }

@@ -148,6 +148,8 @@ describe('calendar arithmetic and local day bounds', () => {
       ['2011-12-30', 'Pacific/Apia'],
       ['2011-12-29', 'Pacific/Apia'],
       ['2026-04-05', 'Australia/Lord_Howe'],
+      ['2018-11-04', 'America/Sao_Paulo'], // DST began at midnight: the day starts at 01:00
+      ['2022-03-27', 'Asia/Beirut'],
     ] as const;
     for (const [date, zone] of days) {
       for (let minute = 0; minute <= 1440; minute += 15) {
