@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { config, ConfigError } from '../lib/config';
 import { connectDatabase, disconnectDb } from '../lib/db/client';
+import { guardPool } from '../lib/db/pg';
 import { resolveDatabase } from '../lib/db/resolve';
 import { formatDuration } from '../lib/duration';
 import { logger } from '../lib/logger';
@@ -19,8 +20,7 @@ async function main() {
   const c = config();
   const database = await resolveDatabase();
   const processor = createProcessor(c, database.url, logger);
-  const pool = new pg.Pool({ connectionString: database.url, max: 2, connectionTimeoutMillis: 5000 });
-  pool.on('error', () => {});
+  const pool = guardPool(new pg.Pool({ connectionString: database.url, max: 2, connectionTimeoutMillis: 5000 }));
 
   processor.start();
   logger.info(

@@ -1,7 +1,9 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { config } from '../config';
 import { unavailable } from '../errors';
+import { guardPool } from './pg';
 
 export type Db = PrismaClient;
 /** A client or an interactive-transaction client: what services accept as `db`. */
@@ -15,12 +17,16 @@ export interface CreateDbOptions {
 }
 
 export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
-  const adapter = new PrismaPg({
-    connectionString: databaseUrl,
-    max: options.max ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
-  });
-  return new PrismaClient({ adapter });
+  // Our own pool rather than the adapter's, so a dying connection cannot crash the process
+  // (guardPool; the storm in test/faults/faults.test.ts). Prisma ends it on $disconnect.
+  const pool = guardPool(
+    new pg.Pool({
+      connectionString: databaseUrl,
+      max: options.max ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
+    }),
+  );
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }
 
 // One client per process, kept on globalThis so Next.js dev reloads do not open new pools.

@@ -20,3 +20,19 @@ export async function withPoolClient<T>(pool: pg.Pool, fn: (client: pg.PoolClien
     client.release(broken);
   }
 }
+
+/**
+ * Keeps a connection that dies from taking the process with it. PostgreSQL ending a session (a
+ * restart, pg_terminate_backend: FATAL 57P01) can reach a client as a second 'error' after pg-pool
+ * took its own listener off it (a checked-out client whose query already failed), and an 'error'
+ * with no listener is an uncaught exception. Every client gets a listener of its own for its whole
+ * life: the queries on it still fail (and answer 503), and pg-pool still drops it.
+ * `onIdleError` hears what pg-pool reports for idle clients (each once).
+ */
+export function guardPool(pool: pg.Pool, onIdleError: (error: Error) => void = () => {}): pg.Pool {
+  pool.on('error', onIdleError);
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
+  return pool;
+}

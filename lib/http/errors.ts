@@ -38,9 +38,9 @@ function databaseCode(error: unknown): string | undefined {
 /**
  * Signs that the database, not the request, failed: it is restarting, unreachable or dropped the
  * connection. Prisma reports these as P1001 (cannot reach), P1002/P2024 (timeouts), P1017 (closed)
- * or a driver-adapter kind; the pg driver under it throws plain errors for a connection killed
- * mid-query; PostgreSQL itself sends class 08 (connection exception) and 57P01–57P03 (shutting down,
- * starting up).
+ * or a driver-adapter kind (in a Prisma error's meta, or as the cause of a bare DriverAdapterError);
+ * the pg driver under it throws plain errors for a connection killed mid-query; PostgreSQL itself
+ * sends class 08 (connection exception) and 57P01–57P03 (shutting down, starting up).
  */
 const unreachablePrismaCodes = new Set(['P1001', 'P1002', 'P1017', 'P2024']);
 const unreachableAdapterKinds = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
@@ -51,8 +51,10 @@ const unreachableMessages =
 /** True when `error` (or what caused it) says the database could not be reached or went away. */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 4) return false;
-  const e = error as { code?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown; originalMessage?: unknown } } } };
+  const e = error as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown; originalMessage?: unknown } } } };
   const adapter = e.meta?.driverAdapterError?.cause;
+  // A bare DriverAdapterError (its `cause` is `{ kind }`) reaches us unwrapped when a transaction's connection closes under it.
+  if (typeof e.kind === 'string' && unreachableAdapterKinds.has(e.kind)) return true;
   const pgCode = typeof adapter?.originalCode === 'string' ? adapter.originalCode : typeof e.code === 'string' ? e.code : '';
   if (typeof e.code === 'string' && (unreachablePrismaCodes.has(e.code) || unreachableSystemCodes.has(e.code))) return true;
   if (typeof adapter?.kind === 'string' && unreachableAdapterKinds.has(adapter.kind)) return true;

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { guardPool } from '../db/pg';
 import { config } from '../config';
 import { notFound, unavailable } from '../errors';
 import { collectStats } from './jobs';
@@ -18,8 +19,8 @@ export function operationsPool(): pg.Pool {
   if (!url) throw unavailable('DATABASE_URL is not set: start Orbita with `npm start`, which provides the embedded database, or set DATABASE_URL');
   if (holder.__orbitaOutboxPool?.url !== url) {
     void holder.__orbitaOutboxPool?.pool.end();
-    const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
-    pool.on('error', () => {}); // an idle connection that dies is replaced on the next checkout
+    // An idle connection that dies is replaced on the next checkout.
+    const pool = guardPool(new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 }));
     holder.__orbitaOutboxPool = { url, pool };
   }
   return holder.__orbitaOutboxPool.pool;

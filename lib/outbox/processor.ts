@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { guardPool } from '../db/pg';
 import { outboxDeadLettered, outboxPublished, outboxPublishFailures } from '../metrics';
 import type { OutboxRow } from './events';
 import type { Publisher } from './publisher';
@@ -52,7 +53,7 @@ export class OutboxProcessor {
   private statisticsCheckedAt = 0;
 
   constructor(private readonly options: ProcessorOptions) {
-    this.pool = new pg.Pool({
+    this.pool = guardPool(new pg.Pool({
       connectionString: options.databaseUrl,
       max: 3,
       connectionTimeoutMillis: 5000,
@@ -61,8 +62,7 @@ export class OutboxProcessor {
       // it does not wait for the WAL flush. Set per connection: nothing else's durability changes
       // (the embedded database ignores the option).
       options: '-c synchronous_commit=off',
-    });
-    this.pool.on('error', (error) => options.logger.warn({ err: error.message }, 'outbox database connection error'));
+    }), (error) => options.logger.warn({ err: error.message }, 'outbox database connection error'));
   }
 
   get publisherName(): string {

@@ -3,6 +3,7 @@ import { errorResponse, isDatabaseUnavailable, toAppError } from '../../lib/http
 
 // The shapes Prisma 7 (driver adapter) and pg throw when PostgreSQL is down or restarting, as seen
 // through test/helpers/tcp-proxy.ts; test/faults/faults.test.ts checks the whole path.
+const bareAdapterError = (cause: { kind: string; message?: string; [field: string]: unknown }) => Object.assign(new Error(cause.message ?? cause.kind), { name: 'DriverAdapterError', cause });
 const adapterError = (cause: Record<string, unknown>, code = 'P2010') => Object.assign(new Error('Invalid `db.user.findFirst()` invocation'), { code, meta: { driverAdapterError: { name: 'DriverAdapterError', cause } } });
 
 describe('isDatabaseUnavailable', () => {
@@ -16,6 +17,9 @@ describe('isDatabaseUnavailable', () => {
     ['connection exception class 08', adapterError({ originalCode: '08006', kind: 'postgres' })],
     ['database closed to connections', adapterError({ originalCode: '55000', originalMessage: 'database "orbita" is not currently accepting connections', kind: 'postgres' })],
     ['wrapped in a cause', new Error('transaction failed', { cause: new Error('Connection terminated unexpectedly') })],
+    // What @prisma/driver-adapter-utils throws, unwrapped by Prisma, when a transaction's connection closes under it.
+    ['a bare DriverAdapterError (connection closed)', bareAdapterError({ kind: 'ConnectionClosed' })],
+    ['a bare DriverAdapterError (server shutting down)', bareAdapterError({ kind: 'postgres', code: '57P01', originalCode: '57P01', message: 'terminating connection due to administrator command' })],
   ])('%s → unavailable (503 with Retry-After)', async (_, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
     expect(toAppError(error)).toMatchObject({ code: 'unavailable', httpStatus: 503 });
@@ -28,6 +32,7 @@ describe('isDatabaseUnavailable', () => {
   it.each([
     ['a unique violation', Object.assign(new Error('Unique constraint failed'), { code: 'P2002' })],
     ['a missing table', adapterError({ originalCode: '42P01', kind: 'TableDoesNotExist' }, 'P2021')],
+    ['a bare DriverAdapterError for a constraint', bareAdapterError({ kind: 'UniqueConstraintViolation', constraint: { fields: ['email'] } })],
     ['a plain bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['not an error at all', 'boom'],
   ])('%s is not an outage', (_, error) => {
