@@ -15,9 +15,9 @@ import { cameOverTls, formActionOrigins, newNonce, securityHeaders } from './lib
  *
  * The machine-facing JSON routes skip it (`config.matcher`): REST v1, /livez, /readyz, /metrics and
  * /api/health render no page, so they need no nonce, and running the proxy costs more than such a
- * request itself (bench:api: /livez 676 → 1,173 req/s without it, docs/BENCHMARKS.md runs 6–7). They set the API security
- * headers themselves (`secured`, also inside withUser), and withUser does the CSRF check above for
- * session principals.
+ * request itself (bench:api: /livez 676 → 1,173 req/s without it, docs/BENCHMARKS.md runs 6–7).
+ * They set the API security headers themselves (`secured`, also inside withUser), and withUser
+ * does the CSRF check above for session principals.
  */
 export function proxy(request: NextRequest) {
   const nonce = newNonce();

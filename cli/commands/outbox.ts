@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import pg from 'pg';
 import { z } from 'zod';
 import { config } from '../../lib/config';
+import { guardPool } from '../../lib/db/pg';
 import { validationError } from '../../lib/errors';
 import { collectStats } from '../../lib/outbox/jobs';
 import { deletePublished, listDead, retryDead } from '../../lib/outbox/store';
@@ -11,7 +12,7 @@ import { withDatabase } from '../runtime';
 /** Runs `fn` with a plain pg pool on the CLI's database. */
 function withPool<T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T> {
   return withDatabase(async (_db, url) => {
-    const pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 5000 });
+    const pool = guardPool(new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 5000 }));
     try {
       return await fn(pool);
     } finally {
