@@ -6,7 +6,7 @@ import { guardPool } from '../db/pg';
 import { outboxDeadLettered, outboxPublished, outboxPublishFailures } from '../metrics';
 import type { OutboxRow } from './events';
 import type { Publisher } from './publisher';
-import { claimBatch, markFailed, markPublished, refreshStaleStatistics, releaseLeases } from './store';
+import { claimBatch, extendLeases, markFailed, markPublished, refreshStaleStatistics, releaseLeases } from './store';
 
 export interface ProcessorOptions {
   databaseUrl: string;
@@ -103,12 +103,6 @@ export class OutboxProcessor {
     return this.counters.published - before;
   }
 
-  /**
-   * Claims and publishes until nothing is claimable, with up to two batches in flight: the next
-   * claim and publish overlap the current batch's confirms and bookkeeping. That is order-safe:
-   * a claim skips every event whose aggregate has an earlier event still leased, so batches in
-   * flight never share an aggregate.
-   */
   /** A full batch means a backlog: at most every 2 s, make sure the planner knows its size. */
   private async checkStatistics(): Promise<void> {
     if (Date.now() - this.statisticsCheckedAt < 2000) return;
@@ -121,6 +115,12 @@ export class OutboxProcessor {
     }
   }
 
+  /**
+   * Claims and publishes until nothing is claimable, with up to two batches in flight: the next
+   * claim and publish overlap the current batch's confirms and bookkeeping. That is order-safe:
+   * a claim skips every event whose aggregate has an earlier event still leased, so batches in
+   * flight never share an aggregate.
+   */
   private async pump(keepGoing: () => boolean): Promise<void> {
     let inFlight: Promise<void> | null = null;
     try {
@@ -232,6 +232,39 @@ export class OutboxProcessor {
   }
 
   /**
+   * Keeps a batch's lease from running out while the batch is still out (a broker applying
+   * back-pressure or slow to confirm): renewed every third of the lease, so another worker never
+   * claims rows this one may already have published. Costs nothing for a batch done sooner.
+   */
+  private holdLease(sequences: string[]): { readonly lost: boolean; release(): Promise<void> } {
+    let renewing: Promise<void> = Promise.resolve();
+    let lost = false;
+    const renew = async () => {
+      try {
+        const held = await extendLeases(this.pool, this.owner, sequences, this.leaseSeconds);
+        if (held < sequences.length && !lost) {
+          lost = true;
+          this.options.logger.warn({ held, claimed: sequences.length }, 'outbox lease ran out before the batch was confirmed; another worker took some of its events');
+        }
+      } catch (error) {
+        this.options.logger.warn({ err: (error as Error).message }, 'outbox lease could not be renewed');
+      }
+    };
+    const timer = setInterval(() => {
+      renewing = renewing.then(renew);
+    }, (this.leaseSeconds * 1000) / 3);
+    return {
+      get lost() {
+        return lost;
+      },
+      async release() {
+        clearInterval(timer);
+        await renewing;
+      },
+    };
+  }
+
+  /**
    * Publishes a claimed batch in waves: wave k holds the k-th event of every aggregate in the
    * batch, so an event is only sent once every earlier event of its aggregate was confirmed. A
    * rejected event holds back the rest of its aggregate; a lost connection gives everything
@@ -251,30 +284,41 @@ export class OutboxProcessor {
     const giveBack: string[] = [];
     let brokerLostCount = 0;
 
-    for (let wave = 0; queues.length; wave++) {
-      const batch = queues.map((queue) => queue[wave]);
-      const results = await this.options.publisher.publishBatch(batch);
-      this.heartbeat = Date.now();
-      let brokerLost = false;
-      for (let i = batch.length - 1; i >= 0; i--) {
-        const result = results[i];
-        const queue = queues[i];
-        if (result.ok) {
-          published.push(batch[i].sequence);
-        } else if (result.transient) {
-          brokerLost = true;
-          brokerLostCount++;
-          giveBack.push(...queue.slice(wave).map((r) => r.sequence));
-        } else {
-          failures.push({ sequence: batch[i].sequence, error: result.error });
-          giveBack.push(...queue.slice(wave + 1).map((r) => r.sequence));
+    const lease = this.holdLease(rows.map((row) => row.sequence));
+    try {
+      for (let wave = 0; queues.length; wave++) {
+        if (lease.lost) {
+          // Another worker has some of these rows now: publish nothing more, give back what is still ours.
+          for (const queue of queues) giveBack.push(...queue.slice(wave).map((r) => r.sequence));
+          break;
         }
-        if (!result.ok || wave + 1 >= queue.length) queues.splice(i, 1);
+        const batch = queues.map((queue) => queue[wave]);
+        const results = await this.options.publisher.publishBatch(batch);
+        this.heartbeat = Date.now();
+        let brokerLost = false;
+        for (let i = batch.length - 1; i >= 0; i--) {
+          const result = results[i];
+          const queue = queues[i];
+          if (result.ok) {
+            published.push(batch[i].sequence);
+          } else if (result.transient) {
+            brokerLost = true;
+            brokerLostCount++;
+            giveBack.push(...queue.slice(wave).map((r) => r.sequence));
+          } else {
+            failures.push({ sequence: batch[i].sequence, error: result.error });
+            giveBack.push(...queue.slice(wave + 1).map((r) => r.sequence));
+          }
+          if (!result.ok || wave + 1 >= queue.length) queues.splice(i, 1);
+        }
+        if (brokerLost) {
+          for (const queue of queues) giveBack.push(...queue.slice(wave + 1).map((r) => r.sequence));
+          queues.length = 0;
+        }
       }
-      if (brokerLost) {
-        for (const queue of queues) giveBack.push(...queue.slice(wave + 1).map((r) => r.sequence));
-        queues.length = 0;
-      }
+    } finally {
+      // Renewals stop before the bookkeeping below (the last one left a whole lease for it).
+      await lease.release();
     }
 
     await markPublished(this.pool, this.owner, published);

@@ -19,6 +19,18 @@ export interface Publisher {
 
 const transient = (error: string): PublishResult => ({ ok: false, transient: true, error });
 
+/**
+ * The broker's verdict on one publish, from amqplib's confirm callback. amqplib reports a nack as
+ * `message nacked`; every other error (`channel closed`) means the channel or its connection went
+ * away before a verdict came. That is an outage, not a rejection: the row is given back without
+ * spending one of its retries (or it could be dead-lettered by a flapping connection).
+ */
+export function confirmResult(error: Error | null | undefined): PublishResult {
+  if (!error) return { ok: true };
+  if (error.message === 'message nacked') return { ok: false, transient: false, error: 'the broker rejected the message (nack)' };
+  return transient(`no confirm from the broker: ${error.message}`);
+}
+
 /** AMQP properties: messageId = event id, type = routing key, persistent, headers for routing by aggregate/user. */
 export function messageOptions(row: OutboxRow): amqp.Options.Publish {
   return {
@@ -74,14 +86,7 @@ export class AmqpPublisher implements Publisher {
     try {
       const channel = await connection.createConfirmChannel();
       await channel.assertExchange(exchangeName, 'topic', { durable: true });
-      const lost = (reason: string) => {
-        if (this.connection !== connection) return;
-        this.connection = null;
-        this.channel = null;
-        brokerConnectionsLost.inc();
-        this.logger.warn({ reason }, 'broker connection lost');
-        for (const listener of this.closedListeners) listener(reason);
-      };
+      const lost = (reason: string) => this.connectionLost(connection, reason);
       connection.on('error', (error: Error) => lost(error.message));
       connection.on('close', () => lost('connection closed'));
       channel.on('error', (error: Error) => lost(error.message));
@@ -94,9 +99,22 @@ export class AmqpPublisher implements Publisher {
     }
   }
 
+  /** The connection went away (or is no use any more): every outstanding confirm becomes transient. */
+  private connectionLost(connection: amqp.ChannelModel, reason: string): void {
+    if (this.connection !== connection) return;
+    this.connection = null;
+    this.channel = null;
+    brokerConnectionsLost.inc();
+    this.logger.warn({ reason }, 'broker connection lost');
+    for (const listener of this.closedListeners) listener(reason);
+    // Harmless when it is already closed; when only the channel broke, this frees its connection.
+    void connection.close().catch(() => {});
+  }
+
   async publishBatch(rows: OutboxRow[]): Promise<PublishResult[]> {
     const channel = this.channel;
-    if (!channel) return rows.map(() => transient('not connected to the broker'));
+    const connection = this.connection;
+    if (!channel || !connection) return rows.map(() => transient('not connected to the broker'));
 
     // A lost connection settles every confirm still outstanding as transient.
     let onLost: (reason: string) => void = () => {};
@@ -113,9 +131,17 @@ export class AmqpPublisher implements Publisher {
         }
         let wrote = true;
         const confirm = new Promise<PublishResult>((resolve) => {
-          wrote = channel.publish(exchangeName, row.eventType, Buffer.from(JSON.stringify(envelope(row))), messageOptions(row), (error) =>
-            resolve(error ? { ok: false, transient: false, error: 'the broker rejected the message (nack)' } : { ok: true }),
-          );
+          try {
+            wrote = channel.publish(exchangeName, row.eventType, Buffer.from(JSON.stringify(envelope(row))), messageOptions(row), (error) =>
+              resolve(confirmResult(error)),
+            );
+          } catch (error) {
+            // amqplib throws once the channel is closing or closed, which can come before its close
+            // event. Rows published earlier in the batch keep their verdicts, so confirmed ones are
+            // still marked; this one and the rest go back.
+            resolve(transient(`publish refused: ${(error as Error).message}`));
+            this.connectionLost(connection, (error as Error).message);
+          }
         });
         results.push(Promise.race([confirm, lost]));
         // Back-pressure: the socket buffer is full; wait until it drains (or the connection dies).

@@ -89,6 +89,21 @@ export async function refreshStaleStatistics(pool: pg.Pool, minChanges = 5000): 
   });
 }
 
+/**
+ * Extends this owner's lease on rows it still holds unpublished (a batch out for longer than
+ * usual). Returns how many it still holds: fewer means a lease ran out and another worker took
+ * those rows.
+ */
+export async function extendLeases(pool: pg.Pool, owner: string, sequences: string[], leaseSeconds: number): Promise<number> {
+  if (!sequences.length) return 0;
+  const result = await pool.query(
+    `UPDATE outbox_events SET leased_until = now() + make_interval(secs => $3::double precision)
+      WHERE sequence = ANY($1::bigint[]) AND lease_owner = $2 AND published_at IS NULL`,
+    [sequences, owner, leaseSeconds],
+  );
+  return result.rowCount ?? 0;
+}
+
 /** Marks rows published — only after the broker confirmed them. */
 export async function markPublished(pool: pg.Pool, owner: string, sequences: string[]): Promise<void> {
   if (!sequences.length) return;

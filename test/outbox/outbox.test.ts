@@ -6,7 +6,7 @@ import { appendEvent } from '../../lib/outbox/append';
 import { exchangeName } from '../../lib/outbox/events';
 import { collectStats, runCleanup } from '../../lib/outbox/jobs';
 import { OutboxProcessor } from '../../lib/outbox/processor';
-import { AmqpPublisher } from '../../lib/outbox/publisher';
+import { AmqpPublisher, confirmResult, type Publisher } from '../../lib/outbox/publisher';
 import { claimBatch, outboxTotals, retryDead } from '../../lib/outbox/store';
 import { insertEvents as insertEventsInto, outboxFixture } from '../helpers/outbox';
 import { rabbitUrl, startConsumer } from '../helpers/rabbit';
@@ -17,10 +17,13 @@ const broker = rabbitUrl();
 
 const fixture = outboxFixture();
 
-function processor(url: string, options: Partial<{ batchSize: number; maxRetries: number; pollIntervalMs: number; leaseSeconds: number }> = {}) {
+function processor(
+  url: string,
+  options: Partial<{ batchSize: number; maxRetries: number; pollIntervalMs: number; leaseSeconds: number; publisher: Publisher }> = {},
+) {
   const p = new OutboxProcessor({
     databaseUrl: fixture.database.url,
-    publisher: new AmqpPublisher(url, silent),
+    publisher: options.publisher ?? new AmqpPublisher(url, silent),
     logger: silent,
     batchSize: options.batchSize ?? 100,
     pollIntervalMs: options.pollIntervalMs ?? 200,
@@ -29,6 +32,26 @@ function processor(url: string, options: Partial<{ batchSize: number; maxRetries
   });
   fixture.cleanup.push(() => p.stop());
   return p;
+}
+
+/** The real publisher in front of a slow broker: each batch waits before it is sent and/or before its verdicts come back. */
+function slowBroker(url: string, delays: { publishAfterMs?: number; confirmAfterMs?: number }): Publisher {
+  const real = new AmqpPublisher(url, silent);
+  const pause = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+  return {
+    name: 'slow',
+    get connected() {
+      return real.connected;
+    },
+    connect: () => real.connect(),
+    close: () => real.close(),
+    async publishBatch(rows) {
+      await pause(delays.publishAfterMs);
+      const results = await real.publishBatch(rows);
+      await pause(delays.confirmAfterMs);
+      return results;
+    },
+  };
 }
 
 const insertEvents = (prefix: string, count: number, aggregates: number) => insertEventsInto(fixture.pool, prefix, count, aggregates);
@@ -182,6 +205,49 @@ describe.skipIf(!broker)('outbox processor against RabbitMQ', () => {
     await waitUntil(async () => worker.counters.published >= 50, 10_000, 'counters');
     expect(worker.counters.published).toBe(50);
     expectPerAggregateOrder(consumer.received);
+  });
+
+  it('a batch out for longer than its lease keeps the lease: no other worker publishes those events again', async () => {
+    const p = prefix();
+    const consumer = await startConsumer(url, `${p}.#`);
+    fixture.cleanup.push(consumer.close);
+    await insertEvents(p, 20, 20);
+    // A broker slow to confirm: this worker's publishes reach the broker at once but their
+    // confirms take 2.5 s, while its lease is 1 s.
+    const slow = processor(url, { publisher: slowBroker(url, { confirmAfterMs: 2500 }), leaseSeconds: 1, batchSize: 20 });
+    slow.start();
+    await consumer.waitFor(20, 10_000);
+    const other = processor(url, { leaseSeconds: 1, pollIntervalMs: 100 });
+    other.start();
+    await waitUntil(async () => (await published()) === 20, 10_000, 'rows marked published');
+    await new Promise((r) => setTimeout(r, 500)); // room for a second copy to arrive
+    expect(consumer.received).toHaveLength(20);
+    expect(slow.counters.published).toBe(20);
+    expect(other.counters.published).toBe(0);
+  });
+
+  it('a worker that finds its lease taken publishes nothing more of that batch', async () => {
+    const p = prefix();
+    const consumer = await startConsumer(url, `${p}.#`);
+    fixture.cleanup.push(consumer.close);
+    await insertEvents(p, 10, 1); // one aggregate: ten waves, one event each
+    const worker = processor(url, { publisher: slowBroker(url, { publishAfterMs: 400 }), leaseSeconds: 0.9, batchSize: 10 });
+    worker.start();
+    await consumer.waitFor(1, 5_000);
+    // Another worker holds these rows now (as if this one's lease had run out and been claimed).
+    await fixture.pool.query(`UPDATE outbox_events SET lease_owner = 'other-worker', leased_until = now() + interval '1 minute' WHERE published_at IS NULL`);
+    await new Promise((r) => setTimeout(r, 2000));
+    // The next renewal (every 0.3 s) finds the rows gone and the waves stop: at most the one in flight follows.
+    expect(consumer.received.length).toBeLessThanOrEqual(3);
+    const owners = (await fixture.pool.query(`SELECT DISTINCT lease_owner FROM outbox_events WHERE published_at IS NULL`)).rows;
+    expect(owners).toEqual([{ lease_owner: 'other-worker' }]);
+  });
+
+  it('a confirm lost with its channel is an outage, not a rejection: no retry is spent', () => {
+    // amqplib settles every unconfirmed publish with this error when the channel or connection goes away.
+    expect(confirmResult(new Error('channel closed'))).toMatchObject({ ok: false, transient: true });
+    expect(confirmResult(new Error('message nacked'))).toEqual({ ok: false, transient: false, error: 'the broker rejected the message (nack)' });
+    expect(confirmResult(null)).toEqual({ ok: true });
   });
 
   it('a rejected publish backs off, is dead-lettered after the last retry, shows in stats and can be re-driven', async () => {
