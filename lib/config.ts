@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from './duration';
+import { formatDuration, parseDuration } from './duration';
 
 /**
  * Typed configuration, validated once at start-up from process.env with SPEC §8's defaults.
@@ -19,11 +19,15 @@ export class ConfigError extends Error {
 
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
-const duration = (fallback: string) =>
+const duration = (fallback: string, minimumMs = 1) =>
   z.preprocess(blankToUndefined, z.string().default(fallback)).transform((text, ctx) => {
     const ms = parseDuration(text);
     if (ms === null) {
       ctx.addIssue({ code: 'custom', message: 'must be a duration like 250ms, 5s, 1m or 24h' });
+      return z.NEVER;
+    }
+    if (ms < minimumMs) {
+      ctx.addIssue({ code: 'custom', message: `must be at least ${formatDuration(minimumMs)}` });
       return z.NEVER;
     }
     return ms;
@@ -127,7 +131,8 @@ const configSchema = z.object({
   OUTBOX_CLEANUP_INTERVAL: duration('24h'),
   OUTBOX_PROCESSOR_ENABLED: boolean(true),
   /** How long a claimed batch is leased; a crashed worker's rows go to another worker after it. */
-  OUTBOX_LEASE_DURATION: duration('30s'),
+  // A live worker renews a slow batch's lease every third of it: shorter than 1 s would be mostly renewals.
+  OUTBOX_LEASE_DURATION: duration('30s', 1000),
   WORKER_HEALTH_ADDR: hostPort('0.0.0.0:8081'),
   ORBITA_USER_ID: z.preprocess(blankToUndefined, z.uuid({ message: 'must be a user id (a UUID; see `orbita user list`)' }).optional()),
   OAUTH_CLIENT_ID: optionalString,

@@ -62,6 +62,7 @@ describe('parseConfig', () => {
     ['OUTBOX_POLL_INTERVAL', 'soon', /duration/],
     ['OUTBOX_STATS_INTERVAL', '30', /duration/],
     ['OUTBOX_CLEANUP_INTERVAL', 'daily', /duration/],
+    ['OUTBOX_LEASE_DURATION', '500ms', /at least 1s/],
     ['OUTBOX_BATCH_SIZE', 'many', /whole number/],
     ['OUTBOX_BATCH_SIZE', '0', /whole number/],
     ['OUTBOX_MAX_RETRIES', '2.5', /whole number/],
