@@ -45,6 +45,12 @@ test('security headers on pages and API responses; HSTS only over TLS', async ({
   const missing = await page.request.get('/api/v1/no-such-route');
   expect(missing.status()).toBe(404);
   expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
+  // A method a route does not serve: 405 in the API's error shape, with Allow and the API headers.
+  const wrongMethod = await page.request.put('/api/v1/tasks', { data: {} });
+  expect(wrongMethod.status()).toBe(405);
+  expect(wrongMethod.headers()['allow']).toBe('GET, POST, HEAD, OPTIONS');
+  expect(wrongMethod.headers()['content-security-policy']).toMatch(apiCsp[0]);
+  expect(await wrongMethod.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
   for (const path of ['/signin', '/api/v1/openapi.json']) {
     const tls = await page.request.get(path, { headers: { 'x-forwarded-proto': 'https' } });
     expect(tls.headers()['strict-transport-security'], path).toBe('max-age=31536000; includeSubDomains');

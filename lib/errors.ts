@@ -5,6 +5,7 @@
 export type ErrorCode =
   | 'validation_error'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
   | 'unauthorized'
   | 'forbidden'
@@ -19,6 +20,7 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   forbidden: 403,
   module_not_enabled: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   rate_limited: 429,
   upstream_error: 502,

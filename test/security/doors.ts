@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
+import { answersMethodNotAllowed } from '../../lib/http/method-not-allowed';
 import { projectRoot } from '../../lib/paths';
 
 export const httpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -55,7 +56,11 @@ export async function restRoutes(): Promise<RestRoute[]> {
     });
     const mod = await importFile(file);
     const handlers: RestRoute['handlers'] = {};
-    for (const method of httpMethods) if (typeof mod[method] === 'function') handlers[method] = mod[method] as RouteHandler;
+    for (const method of httpMethods) {
+      const handler = mod[method];
+      // A method the route does not serve answers 405 (lib/http/method-not-allowed.ts): not a door.
+      if (typeof handler === 'function' && !(answersMethodNotAllowed in handler)) handlers[method] = handler as RouteHandler;
+    }
     routes.push({ file: path.relative(projectRoot, file), path: `/${segments.join('/')}`, params, handlers });
   }
   return routes;

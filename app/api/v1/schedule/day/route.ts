@@ -1,4 +1,8 @@
 import { readQuery, withUser } from '@/lib/http/with-user';
 import { scheduleDay } from '@/lib/scheduling/blocks';
+import { methodNotAllowed } from '@/lib/http/method-not-allowed';
 
 export const GET = withUser(async (req, { ctx }) => scheduleDay(ctx, readQuery(req)));
+
+const notServed = methodNotAllowed('GET');
+export { notServed as POST, notServed as PUT, notServed as PATCH, notServed as DELETE };

@@ -1,6 +1,7 @@
 import { readBody, withUser } from '@/lib/http/with-user';
 import { removeBlockEverywhere } from '@/lib/calendar/sync';
 import { getBlock, moveBlock } from '@/lib/scheduling/blocks';
+import { methodNotAllowed } from '@/lib/http/method-not-allowed';
 
 type Params = { id: string };
 
@@ -9,3 +10,6 @@ export const GET = withUser<Params>(async (_req, { ctx, params }) => getBlock(ct
 export const PATCH = withUser<Params>(async (req, { ctx, params }) => moveBlock(ctx, params.id, await readBody(req)));
 /** DELETE removes the block and, with delete-missing on, its synced calendar event (`calendarEvent` says what happened). */
 export const DELETE = withUser<Params>(async (_req, { ctx, params }) => removeBlockEverywhere(ctx, params.id));
+
+const notServed = methodNotAllowed('GET', 'PATCH', 'DELETE');
+export { notServed as POST, notServed as PUT };

@@ -1,4 +1,8 @@
 import { withUser } from '@/lib/http/with-user';
 import { archiveTask } from '@/lib/tasks/service';
+import { methodNotAllowed } from '@/lib/http/method-not-allowed';
 
 export const POST = withUser<{ id: string }>(async (_req, { ctx, params }) => archiveTask(ctx, params.id));
+
+const notServed = methodNotAllowed('POST');
+export { notServed as GET, notServed as PUT, notServed as PATCH, notServed as DELETE };

@@ -1,4 +1,8 @@
 import { withUser } from '@/lib/http/with-user';
 import { completeBlock } from '@/lib/scheduling/blocks';
+import { methodNotAllowed } from '@/lib/http/method-not-allowed';
 
 export const POST = withUser<{ id: string }>(async (_req, { ctx, params }) => completeBlock(ctx, params.id));
+
+const notServed = methodNotAllowed('POST');
+export { notServed as GET, notServed as PUT, notServed as PATCH, notServed as DELETE };
