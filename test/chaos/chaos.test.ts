@@ -22,7 +22,7 @@ const producers = 4;
 // What the outbox publishes twice is what a worker held unconfirmed or unmarked when its
 // connection was cut or it was killed: at most two batches (one out, the next claimed). Five such
 // faults (two workers in each outage, one killed worker) bound the duplicates to 2 × 8 × 5 = 80,
-// under the 1 % (100) the issue allows; a typical run sees 15–25, most of them the killed
+// under the 1 % (100) the issue allows; runs have seen 0–25, most of them the killed
 // worker's two batches.
 const batchSize = 8;
 const workerFaults = 5;
