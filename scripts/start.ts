@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { config, ConfigError } from '../lib/config';
+import { advertiseDashboard, EmbeddedAppRunning } from '../lib/db/embedded';
 import { migrateUp } from '../lib/db/migrate';
 import { resolveDatabase } from '../lib/db/resolve';
 import { orbitaHome, projectRoot } from '../lib/paths';
@@ -31,7 +32,7 @@ function localAuthSecret(): string {
 
 async function main() {
   const c = config();
-  const database = await resolveDatabase();
+  const database = await resolveDatabase({ asApp: true, onWait: () => say('waiting for an orbita command to finish with the embedded database…') });
   if (c.DATABASE_URL) {
     const applied = await migrateUp(c.DATABASE_URL);
     say(`using DATABASE_URL${applied.length ? `; applied ${applied.length} migration(s)` : ''}`);
@@ -54,6 +55,7 @@ async function main() {
   }
 
   say(`dashboard on http://localhost:${c.PORT}`);
+  if (database.owned) advertiseDashboard(`http://localhost:${c.PORT}`);
   const server = spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '--port', String(c.PORT)], {
     cwd: projectRoot,
     stdio: 'inherit',
@@ -75,6 +77,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(`orbita: ${error instanceof ConfigError ? error.message : `could not start: ${(error as Error).message}`}`);
+  const known = error instanceof ConfigError || error instanceof EmbeddedAppRunning;
+  console.error(`orbita: ${known ? error.message : `could not start: ${(error as Error).message}`}`);
   process.exit(1);
 });

@@ -3,8 +3,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { logger } from '../logger';
 import { orbitaHome } from '../paths';
+import { EmbeddedSocketServer, type EmbeddedServerEvent } from './embedded-server';
 
 /**
  * The embedded database: PGlite (Postgres compiled to WASM) behind a loopback Postgres socket, so
@@ -13,8 +14,9 @@ import { orbitaHome } from '../paths';
  * connect to that address instead of opening the files themselves.
  *
  * PGlite has a single session: transactions are serialised, LISTEN/NOTIFY does not cross
- * connections and SKIP LOCKED has no concurrency. It is for one person's machine; run PostgreSQL
- * (DATABASE_URL) for anything shared.
+ * connections and SKIP LOCKED has no concurrency. The socket server (./embedded-server.ts) hands
+ * that session to one connection at a time, for a whole batch or transaction. It is for one
+ * person's machine; run PostgreSQL (DATABASE_URL) for anything shared.
  */
 
 export interface EmbeddedDatabase {
@@ -24,12 +26,18 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-interface EmbeddedInfo {
+export interface EmbeddedInfo {
   pid: number;
   host: string;
   port: number;
   url: string;
+  /** Who serves it: `npm start` (the app) or a CLI command that opened the database for its own length. */
+  role: EmbeddedRole;
+  /** The dashboard's address, when the app serves it. */
+  dashboard?: string;
 }
+
+export type EmbeddedRole = 'app' | 'command';
 
 const infoFile = () => path.join(orbitaHome(), 'embedded.json');
 const lockFile = () => path.join(orbitaHome(), 'embedded.lock');
@@ -87,6 +95,39 @@ function acquireLock(): boolean {
   return false;
 }
 
+/** The pid in the lock file, if any. */
+function lockHolder(): number | null {
+  try {
+    return Number(fs.readFileSync(lockFile(), 'utf8')) || null;
+  } catch {
+    return null;
+  }
+}
+
+function writeInfo(info: EmbeddedInfo): void {
+  fs.writeFileSync(infoFile(), JSON.stringify(info));
+}
+
+/** Records the dashboard's address next to the database this process serves (npm start). */
+export function advertiseDashboard(dashboard: string): void {
+  const info = JSON.parse(fs.readFileSync(infoFile(), 'utf8')) as EmbeddedInfo;
+  if (info.pid === process.pid) writeInfo({ ...info, dashboard });
+}
+
+/**
+ * Waits until no live process holds the data directory (a CLI command that opened the database for
+ * its own length), up to `timeoutMs`. True when it is free.
+ */
+export async function waitForEmbeddedRelease(timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const holder = lockHolder();
+    if (!holder || !isAlive(holder)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 function releaseLock(): void {
   try {
     if (Number(fs.readFileSync(lockFile(), 'utf8')) === process.pid) fs.rmSync(lockFile(), { force: true });
@@ -103,6 +144,17 @@ export interface StartEmbeddedOptions {
   port?: number;
   /** Advertise this server in `.orbita/embedded.json` for other processes (default true for on-disk data). */
   advertise?: boolean;
+  /** Recorded in `.orbita/embedded.json` (default `command`). */
+  role?: EmbeddedRole;
+  /** How long a connection may hold the session idle in a transaction (default 30 s). */
+  holdTimeoutMs?: number;
+}
+
+function logServerEvent(event: EmbeddedServerEvent): void {
+  if (event.kind === 'database-failed') logger.error({ err: event.error }, 'embedded database stopped');
+  else if (event.kind === 'hold-timeout') logger.warn({ connection: event.connection, heldMs: event.heldMs }, 'embedded database: cut off a connection idle in a transaction');
+  else if (event.kind === 'owner-lost') logger.warn({ connection: event.connection, inTransaction: event.inTransaction }, 'embedded database: a connection closed mid-transaction; rolled back');
+  else logger.warn({ connection: event.connection, reason: event.reason }, 'embedded database: dropped a connection that broke the protocol');
 }
 
 /** Starts PGlite behind a loopback socket in this process. */
@@ -111,20 +163,21 @@ export async function startEmbedded(options: StartEmbeddedOptions = {}): Promise
   const inMemory = dataDir.startsWith('memory://');
   const advertise = options.advertise ?? !inMemory;
   if (advertise && !acquireLock()) {
-    throw new Error(`the embedded database in ${path.dirname(dataDir)} is in use by another process`);
+    throw new Error(`the embedded database in ${path.dirname(dataDir)} is in use by another process (pid ${lockHolder() ?? 'unknown'})`);
   }
   try {
     if (!inMemory) fs.mkdirSync(dataDir, { recursive: true });
     const pglite = await PGlite.create(inMemory ? undefined : dataDir, { extensions: { btree_gist } });
-    const host = options.host ?? '127.0.0.1';
-    const server = new PGLiteSocketServer({ db: pglite, host, port: options.port ?? 0, maxConnections: 100 });
-    await server.start();
-    const port = Number(server.getServerConn().split(':').pop());
+    const server = new EmbeddedSocketServer({
+      db: pglite,
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 0,
+      holdTimeoutMs: options.holdTimeoutMs,
+      onEvent: logServerEvent,
+    });
+    const { host, port } = await server.start();
     const url = `postgres://postgres@${host}:${port}/postgres?sslmode=disable`;
-    if (advertise) {
-      const info: EmbeddedInfo = { pid: process.pid, host, port, url };
-      fs.writeFileSync(infoFile(), JSON.stringify(info));
-    }
+    if (advertise) writeInfo({ pid: process.pid, host, port, url, role: options.role ?? 'command' });
     let stopped = false;
     return {
       url,
@@ -154,4 +207,31 @@ export async function connectEmbedded(): Promise<EmbeddedDatabase> {
   const running = await findRunningEmbedded();
   if (running) return { url: running.url, owned: false, stop: async () => {} };
   return startEmbedded();
+}
+
+/** Thrown by `serveEmbeddedApp` when the app already runs on this ORBITA_HOME. */
+export class EmbeddedAppRunning extends Error {
+  constructor(readonly running: EmbeddedInfo) {
+    super(
+      `Orbita is already running on ${orbitaHome()} (pid ${running.pid}${running.dashboard ? `, dashboard on ${running.dashboard}` : ''}): ` +
+        'stop it first (Ctrl-C in its terminal), or set ORBITA_HOME to another directory',
+    );
+  }
+}
+
+/**
+ * The app's own embedded server (`npm start`): never another process's. A second app on the same
+ * ORBITA_HOME is refused with where the first one runs; a CLI command that has the database open
+ * for its own length is waited for (up to `waitMs`), since its server goes away when it ends.
+ */
+export async function serveEmbeddedApp(options: { waitMs?: number; onWait?: () => void } = {}): Promise<EmbeddedDatabase> {
+  const running = await findRunningEmbedded();
+  if (running?.role === 'app') throw new EmbeddedAppRunning(running);
+  if (running || !(await waitForEmbeddedRelease(0))) {
+    options.onWait?.();
+    if (!(await waitForEmbeddedRelease(options.waitMs ?? 30_000))) {
+      throw new Error(`the embedded database in ${orbitaHome()} is still in use by another process (pid ${lockHolder() ?? 'unknown'}); stop it and start again`);
+    }
+  }
+  return startEmbedded({ role: 'app' });
 }
