@@ -103,9 +103,14 @@ describe('orbita CLI', () => {
     expect(again.stderr.trim()).toBe('orbita: an account with this email already exists');
   });
 
-  it('a malformed variable stops the CLI with one line naming it', async () => {
-    const result = await runCli(['health'], { ...env, OUTBOX_POLL_INTERVAL: 'often' });
+  it.each([
+    ['OUTBOX_POLL_INTERVAL', 'often', 'must be a duration like 250ms, 5s, 1m or 24h'],
+    // The logger reads these two when it loads: a bad value must reach config() too, not crash the import.
+    ['LOG_LEVEL', 'verbose', 'must be one of fatal, error, warn, info, debug, trace, silent'],
+    ['LOG_FORMAT', 'yaml', 'must be json or pretty (unset: pretty on a terminal, json otherwise)'],
+  ])('a malformed variable stops the CLI with one line naming it: %s=%s', async (variable, value, message) => {
+    const result = await runCli(['health'], { ...env, [variable]: value });
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe('orbita: invalid configuration: OUTBOX_POLL_INTERVAL must be a duration like 250ms, 5s, 1m or 24h (got "often")');
+    expect(result.stderr.trim()).toBe(`orbita: invalid configuration: ${variable} ${message} (got "${value}")`);
   });
 });
