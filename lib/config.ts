@@ -111,6 +111,12 @@ const rateLimit = (fallback: string) =>
     return { limit: Number(match[1]), windowMs };
   });
 
+/** LOG_LEVEL's values (pino's levels); lib/logger.ts reads the variable before config() runs. */
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** LOG_FORMAT's values. */
+export const logFormats = ['json', 'pretty'] as const;
+export type LogFormat = (typeof logFormats)[number];
+
 const configSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   RABBITMQ_URL: url(['amqp:', 'amqps:']),
@@ -208,10 +214,9 @@ const configSchema = z.object({
   RATE_LIMIT_TOKENS: rateLimit('10/1h'),
   /** Stripe webhook deliveries per client IP. */
   RATE_LIMIT_WEBHOOK: rateLimit('600/1m'),
-  LOG_LEVEL: z.preprocess(
-    blankToUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
-  ),
+  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info')),
+  /** Unset: pretty (one readable line per message) when the log goes to a terminal, JSON otherwise (lib/logger.ts). */
+  LOG_FORMAT: z.preprocess(blankToUndefined, z.enum(logFormats, { message: `must be ${logFormats.join(' or ')} (unset: pretty on a terminal, json otherwise)` }).optional()),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -5,6 +5,8 @@ export interface HealthCheck {
   ok: boolean;
   detail: string;
   durationMs: number;
+  /** What was checked, for a person (`PostgreSQL at db:5432/orbita`); never a password. */
+  target?: string;
 }
 
 /** Pings the database with a fresh connection (no pool), failing within `timeoutMs`. */

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type LoggerOptions } from 'pino';
+import { type LogFormat, logFormats, logLevels } from './config';
 
 // The CLI keeps stdout for its output (tables, --json); its logs go to stderr and only from warn up.
 const isCli = process.env.ORBITA_CLI === '1';
@@ -104,16 +105,119 @@ export function scrubSecrets(line: string): string {
   return out;
 }
 
+// LOG_LEVEL and LOG_FORMAT are read here, when the module loads, before config() has validated them:
+// a malformed value falls back to the default and config() then stops the process naming it.
+const oneOf = <T extends string>(values: readonly T[], value: string | undefined): T | undefined =>
+  values.find((v) => v === value?.trim());
+
+/** The level: LOG_LEVEL, else `warn` for the CLI and `info` for the servers. */
+export const logLevel = (env: Record<string, string | undefined> = process.env) => oneOf(logLevels, env.LOG_LEVEL) ?? (isCli ? 'warn' : 'info');
+
+/** The line format: LOG_FORMAT, else pretty when the log goes to a terminal and JSON otherwise. */
+export const logFormat = (env: Record<string, string | undefined>, isTTY: boolean): LogFormat => oneOf(logFormats, env.LOG_FORMAT) ?? (isTTY ? 'pretty' : 'json');
+
 /** Structured logs: one line per event, `msg` plus fields. Secrets are redacted twice: by field name, then by shape and value. */
 export const loggerOptions: LoggerOptions = {
-  level: process.env.LOG_LEVEL || (isCli ? 'warn' : 'info'),
+  level: logLevel(),
   redact: { paths: redactPaths, censor },
   hooks: { streamWrite: scrubSecrets },
 };
 
-/** A logger with Orbita's options writing to `destination` (tests capture lines this way). */
-export function createLogger(destination?: DestinationStream, overrides: LoggerOptions = {}) {
-  return pino({ ...loggerOptions, ...overrides }, destination ?? pino.destination(isCli ? 2 : 1));
+export interface PrettyOptions {
+  /** ANSI colours for the level word (a colour terminal, NO_COLOR unset). */
+  colors?: boolean;
+  /** An error's stack under its line (LOG_LEVEL debug or trace, or ORBITA_DEBUG=1). */
+  stacks?: boolean;
+}
+
+const levelColors: Record<string, number> = { trace: 90, debug: 36, info: 32, warn: 33, error: 31, fatal: 35 };
+const paint = (on: boolean | undefined, code: number, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+const skippedFields = new Set(['level', 'time', 'msg', 'pid', 'hostname']);
+const errorSkipped = new Set(['message', 'type', 'stack']);
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'string') return /^[^\s"'=\\]+$/.test(value) ? value : JSON.stringify(value);
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/**
+ * One pino JSON line (already redacted) as one readable line: local time, level, message, then the
+ * other fields as key=value (nested objects as compact JSON; an error as its message and its other
+ * fields as err.<name>=…, its stack on the following lines only with `stacks`). A line that is not
+ * JSON passes through unchanged.
+ */
+export function formatPretty(line: string, options: PrettyOptions = {}): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line.endsWith('\n') ? line : `${line}\n`;
+  }
+  const time = new Date(typeof entry.time === 'number' || typeof entry.time === 'string' ? entry.time : Date.now());
+  const label = typeof entry.level === 'number' ? (pino.levels.labels[entry.level] ?? String(entry.level)) : String(entry.level ?? 'log');
+  const parts = [
+    paint(options.colors, 2, `${pad(time.getHours())}:${pad(time.getMinutes())}:${pad(time.getSeconds())}.${pad(time.getMilliseconds(), 3)}`),
+    paint(options.colors, levelColors[label] ?? 0, label.toUpperCase().padEnd(5)),
+  ];
+  if (entry.msg !== undefined && entry.msg !== '') parts.push(String(entry.msg));
+  const pair = (key: string, value: unknown) => `${paint(options.colors, 2, `${key}=`)}${formatValue(value)}`;
+  let stack = '';
+  for (const [key, value] of Object.entries(entry)) {
+    if (skippedFields.has(key) || value === undefined) continue;
+    const error = value as { message?: unknown; stack?: unknown } | null;
+    if (key === 'err' && error && typeof error === 'object' && typeof error.message === 'string') {
+      // The message, then what else the error carries (code, status, reason…) but its type and stack.
+      parts.push(pair('err', error.message));
+      for (const [name, detail] of Object.entries(error)) if (!errorSkipped.has(name) && detail !== undefined) parts.push(pair(`err.${name}`, detail));
+      if (options.stacks && typeof error.stack === 'string') stack = `\n${error.stack.replace(/^/gm, '    ')}`;
+    } else {
+      parts.push(pair(key, value));
+    }
+  }
+  return `${parts.join(' ')}${stack}\n`;
+}
+
+/** A destination that writes each pino line to `destination` in the pretty format. */
+export function prettyDestination(destination: DestinationStream, options: PrettyOptions = {}): DestinationStream {
+  const target = destination as DestinationStream & { flush?: (cb?: (error?: Error) => void) => void };
+  return {
+    write: (line: string) => target.write(formatPretty(line, options)),
+    // pino's logger.flush(cb) reaches the real stream (mcp/main.ts flushes before exiting).
+    flush: (cb?: (error?: Error) => void) => (target.flush ? target.flush(cb) : cb?.()),
+  } as DestinationStream;
+}
+
+/** True when `stream` is a terminal that shows colours and NO_COLOR is unset. */
+const showsColors = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY && stream.hasColors?.() && !process.env.NO_COLOR);
+
+export interface LogOutput {
+  /** Default: LOG_FORMAT, else pretty when the destination is a terminal and JSON otherwise. */
+  format?: LogFormat;
+  /** Pretty format only; default: the terminal's own stream shows colours. */
+  colors?: boolean;
+}
+
+/**
+ * A logger with Orbita's options writing to `destination` (tests capture lines this way), by default
+ * stdout (stderr for the CLI), as JSON or, on a terminal, one readable line per message. Redaction
+ * runs on the JSON line before it is formatted, so both formats are scrubbed alike.
+ */
+export function createLogger(destination?: DestinationStream, overrides: LoggerOptions = {}, output: LogOutput = {}) {
+  const terminal = isCli ? process.stderr : process.stdout;
+  const isTTY = destination ? Boolean((destination as { isTTY?: boolean }).isTTY) : Boolean(terminal.isTTY);
+  const options = { ...loggerOptions, ...overrides };
+  const stream = destination ?? pino.destination(isCli ? 2 : 1);
+  if ((output.format ?? logFormat(process.env, isTTY)) === 'json') return pino(options, stream);
+  const level = String(options.level ?? 'info');
+  return pino(
+    options,
+    prettyDestination(stream, {
+      colors: output.colors ?? (!destination && showsColors(terminal)),
+      stacks: Boolean(process.env.ORBITA_DEBUG) || level === 'debug' || level === 'trace',
+    }),
+  );
 }
 
 export const logger = createLogger();

@@ -39,7 +39,7 @@ export async function runMcpServer(options: RunMcpOptions = {}): Promise<void> {
       'mcp server listening',
     );
     if (authTokenUser) logger.info({ userId: authTokenUser }, 'MCP_AUTH_TOKEN accepted: it acts as this user');
-    // The CLI prints its own plain-text lines (its logger shows only warnings, as JSON on stderr).
+    // The CLI prints its own plain-text lines (its logger shows only warnings, on stderr).
     else if (!options.onListening) logger.warn('MCP_AUTH_TOKEN is not set: only personal access tokens are accepted (create one under Settings → Personal access tokens)');
     options.onListening?.(running, { authTokenUser });
 

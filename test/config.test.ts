@@ -34,6 +34,7 @@ describe('parseConfig', () => {
     });
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.RABBITMQ_URL).toBeUndefined();
+    expect(c.LOG_FORMAT).toBeUndefined(); // lib/logger.ts: pretty on a terminal, JSON otherwise
   });
 
   it('reads set values', () => {
@@ -48,6 +49,7 @@ describe('parseConfig', () => {
       ORBITA_ENCRYPTION_KEYS_OLD: `${key}, ${Buffer.alloc(32, 1).toString('base64')}`,
       OAUTH_SCOPES: 'a, b',
       CALENDAR_DELETE_MISSING: 'true',
+      LOG_FORMAT: 'json',
     });
     expect(c.OUTBOX_POLL_INTERVAL).toBe(250);
     expect(c.OUTBOX_BATCH_SIZE).toBe(500);
@@ -56,6 +58,7 @@ describe('parseConfig', () => {
     expect(c.ORBITA_ENCRYPTION_KEYS_OLD).toHaveLength(2);
     expect(c.OAUTH_SCOPES).toEqual(['a', 'b']);
     expect(c.CALENDAR_DELETE_MISSING).toBe(true);
+    expect(c.LOG_FORMAT).toBe('json');
   });
 
   it.each([
@@ -78,6 +81,8 @@ describe('parseConfig', () => {
     ['ORBITA_USER_ID', 'alice', /UUID/],
     ['OAUTH_PROVIDER', 'github', /google/],
     ['PORT', 'eighty', /whole number/],
+    ['LOG_LEVEL', 'verbose', /one of fatal, error, warn, info, debug, trace, silent/],
+    ['LOG_FORMAT', 'yaml', /must be json or pretty/],
   ])('%s=%j stops start-up with a line naming it', (variable, value, expected) => {
     let error: unknown;
     try {

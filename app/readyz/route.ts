@@ -2,27 +2,29 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { db } from '@/lib/db/client';
 import { secured } from '@/lib/http/security-headers';
-import { migrationsDir } from '@/lib/paths';
 
 export const dynamic = 'force-dynamic';
 
 // lib/db/migrate.ts's migrationsTable, restated so this route does not bundle node-pg-migrate.
 const migrationsTable = 'pgmigrations';
 
-/** The committed migrations: next to the code, or under the working directory (`next start` runs there). */
+/**
+ * The committed migrations, under the working directory (`next start` and the tests run in the
+ * project root). The path stays a literal under process.cwd(): a path computed at run time (such as
+ * lib/paths.ts's, from import.meta.url) makes Turbopack trace the whole project into the server
+ * output ("Dynamic filesystem access causes tracing of the whole project"); this one traces only
+ * prisma/migrations. `npm run build` fails if that warning comes back (scripts/next-build.ts).
+ */
 function migrationFiles(): string[] | null {
-  for (const dir of [migrationsDir, path.join(process.cwd(), 'prisma', 'migrations')]) {
-    try {
-      return fs
-        .readdirSync(dir)
-        .filter((f) => f.endsWith('.sql'))
-        .map((f) => f.replace(/\.sql$/, ''))
-        .sort();
-    } catch {
-      // try the next place
-    }
+  try {
+    return fs
+      .readdirSync(path.join(process.cwd(), 'prisma', 'migrations'))
+      .filter((f) => f.endsWith('.sql'))
+      .map((f) => f.replace(/\.sql$/, ''))
+      .sort();
+  } catch {
+    return null;
   }
-  return null;
 }
 
 /**

@@ -20,23 +20,47 @@ describe('orbita CLI', () => {
     expect(result.stdout).toMatch(/user/);
   });
 
-  it('health: one line per check, exit 0 when the database answers', async () => {
+  it('health: one line per check naming the database, exit 0 when it answers', async () => {
+    const { hostname, port, pathname } = new URL(database.url);
     const result = await runCli(['health'], env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^database\s+ok\s+reachable \(\d+ ms\)$/m);
+    expect(result.stdout).toMatch(new RegExp(`^database\\s+ok\\s+PostgreSQL at ${hostname}:${port || 5432}${pathname} · reachable \\(\\d+ ms\\)$`, 'm'));
   });
 
-  it('health --json', async () => {
+  it('health --json names the database too', async () => {
+    const { hostname, port, pathname } = new URL(database.url);
     const result = await runCli(['health', '--json'], env);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'ok', checks: [{ name: 'database', ok: true }] });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      status: 'ok',
+      checks: [
+        {
+          name: 'database',
+          ok: true,
+          target: `PostgreSQL at ${hostname}:${port || 5432}${pathname}`,
+          database: { kind: 'postgresql', host: hostname, port: Number(port || 5432), database: pathname.slice(1) },
+        },
+      ],
+    });
+  });
+
+  it('health never shows the password of DATABASE_URL', async () => {
+    // The test server trusts local connections: the password is accepted and ignored.
+    const url = new URL(database.url);
+    url.password = 's3cret-Pa55word';
+    for (const args of [['health'], ['health', '--json']]) {
+      const result = await runCli(args, { DATABASE_URL: url.href, LOG_LEVEL: 'trace' });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`);
+      expect(result.stdout + result.stderr).not.toContain('s3cret-Pa55word');
+    }
   });
 
   it('health against a database that is not there: a failure line, exit 1, within 5 s', async () => {
     const result = await runCli(['health'], { DATABASE_URL: 'postgres://nowhere:1/x' });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^database\s+FAIL\s+/m);
+    expect(result.stdout).toMatch(/^database\s+FAIL\s+PostgreSQL at nowhere:1\/x · /m);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(result.ms).toBeLessThan(5000);
   });
@@ -44,7 +68,7 @@ describe('orbita CLI', () => {
   it('health against a refused port fails fast too', async () => {
     const result = await runCli(['health', '--json'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x' });
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'fail', checks: [{ name: 'database', ok: false, detail: expect.stringMatching(/refused/) }] });
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'fail', checks: [{ name: 'database', ok: false, detail: expect.stringMatching(/refused/), target: 'PostgreSQL at 127.0.0.1:1/x' }] });
   });
 
   it('user create and user list', async () => {
@@ -103,9 +127,14 @@ describe('orbita CLI', () => {
     expect(again.stderr.trim()).toBe('orbita: an account with this email already exists');
   });
 
-  it('a malformed variable stops the CLI with one line naming it', async () => {
-    const result = await runCli(['health'], { ...env, OUTBOX_POLL_INTERVAL: 'often' });
+  it.each([
+    ['OUTBOX_POLL_INTERVAL', 'often', 'must be a duration like 250ms, 5s, 1m or 24h'],
+    // The logger reads these two when it loads: a bad value must reach config() too, not crash the import.
+    ['LOG_LEVEL', 'verbose', 'must be one of fatal, error, warn, info, debug, trace, silent'],
+    ['LOG_FORMAT', 'yaml', 'must be json or pretty (unset: pretty on a terminal, json otherwise)'],
+  ])('a malformed variable stops the CLI with one line naming it: %s=%s', async (variable, value, message) => {
+    const result = await runCli(['health'], { ...env, [variable]: value });
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe('orbita: invalid configuration: OUTBOX_POLL_INTERVAL must be a duration like 250ms, 5s, 1m or 24h (got "often")');
+    expect(result.stderr.trim()).toBe(`orbita: invalid configuration: ${variable} ${message} (got "${value}")`);
   });
 });

@@ -51,6 +51,27 @@ describe('embedded database', () => {
     expect(fs.existsSync(path.join(home, 'embedded.json'))).toBe(false);
   });
 
+  it('orbita health names the embedded database, whether it starts it or another process serves it', async () => {
+    const pgdata = path.join(home, 'pgdata');
+    const started = await runCli(['health'], { ORBITA_HOME: home });
+    expect(started.code).toBe(0);
+    expect(started.stdout).toMatch(new RegExp(`^database\\s+ok\\s+embedded database at ${pgdata} · reachable \\(\\d+ ms\\)$`, 'm'));
+
+    const server = await startEmbedded(); // as `npm start` does
+    try {
+      const shared = await runCli(['health', '--json'], { ORBITA_HOME: home });
+      expect(shared.code).toBe(0);
+      expect(JSON.parse(shared.stdout).checks[0]).toMatchObject({
+        name: 'database',
+        ok: true,
+        target: `embedded database at ${pgdata}`,
+        database: { kind: 'embedded', path: pgdata },
+      });
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('breaks a stale lock left by a crashed process', async () => {
     fs.writeFileSync(path.join(home, 'embedded.lock'), '999999');
     const server = await startEmbedded();
