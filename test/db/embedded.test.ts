@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../lib/db/client';
-import { findRunningEmbedded, startEmbedded } from '../../lib/db/embedded';
+import { advertiseDashboard, EmbeddedAppRunning, findRunningEmbedded, serveEmbeddedApp, startEmbedded } from '../../lib/db/embedded';
 import { migrateUp } from '../../lib/db/migrate';
 import { runCli } from '../helpers/cli';
 
@@ -70,6 +70,35 @@ describe('embedded database', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('a second app on the same ORBITA_HOME is refused with where the first runs; a command holding the database is waited for', async () => {
+    const app = await serveEmbeddedApp();
+    advertiseDashboard('http://localhost:3999');
+    try {
+      const second = await serveEmbeddedApp().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(second).toBeInstanceOf(EmbeddedAppRunning);
+      expect((second as Error).message).toBe(
+        `Orbita is already running on ${home} (pid ${process.pid}, dashboard on http://localhost:3999): stop it first (Ctrl-C in its terminal), or set ORBITA_HOME to another directory`,
+      );
+      expect(await findRunningEmbedded()).toMatchObject({ role: 'app', dashboard: 'http://localhost:3999' });
+    } finally {
+      await app.stop();
+    }
+
+    // A CLI command's own server (it ends with the command): the app waits for it, then serves its own.
+    const command = await startEmbedded();
+    let waited = false;
+    const starting = serveEmbeddedApp({ onWait: () => (waited = true) });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await command.stop();
+    const served = await starting;
+    expect(waited).toBe(true);
+    expect(await findRunningEmbedded()).toMatchObject({ role: 'app', url: served.url });
+    await served.stop();
   });
 
   it('breaks a stale lock left by a crashed process', async () => {
