@@ -1,10 +1,45 @@
-import { expect, test } from '@playwright/test';
-import { signUpFresh } from './helpers';
+import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
+import { addCalendarDays, formatDate, formatDateTime, wallClock } from '../lib/format';
+import { makeAdmin, queryDatabase, signUpFresh } from './helpers';
 
 // What a newcomer meets on a first walk through the dashboard: icons (no 404 on the first page),
 // dates and times in their own zone whatever the browser's (and no hydration error), Today showing
 // the working day, every page reachable on a phone, and toasts that keep off the page's heading,
 // navigation and controls. (Week's quarter-hour blocks and heading are in week.spec.ts.)
+
+const pages = ['/today', '/week', '/tasks', '/habits', '/meetings', '/billing', '/settings'];
+
+async function createToken(page: Page): Promise<string> {
+  await page.goto('/settings');
+  await page.getByLabel('Token name').fill('first-use e2e');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const token = (await page.getByTestId('new-token').textContent())?.trim() ?? '';
+  expect(token).toMatch(/^orb_pat_/);
+  return token;
+}
+
+async function api(request: APIRequestContext, token: string, method: 'post' | 'patch', path: string, data: unknown) {
+  const response = await request[method](path, { headers: { authorization: `Bearer ${token}` }, data });
+  expect(response.ok(), `${method} ${path}: ${await response.text()}`).toBe(true);
+}
+
+const allWeek = (start: string, end: string) => Array.from({ length: 7 }, () => ({ start, end }));
+
+/** Minutes between a wall-clock time (HH:MM) and now in `zone`, the short way round midnight. */
+function minutesFromNow(hhmm: string, zone: string): number {
+  const difference = Math.abs(Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)) - wallClock(Date.now(), zone).minute);
+  return Math.min(difference, 24 * 60 - difference);
+}
+
+/** Console errors and uncaught page errors (a hydration mismatch is React error #418 in production). */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${page.url()}: console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+  return errors;
+}
 
 test('the first pages load without a failed request, and the icons answer without signing in', async ({ page, request }) => {
   const failures: string[] = [];
@@ -29,4 +64,71 @@ test('the first pages load without a failed request, and the icons answer withou
   await signUpFresh(page, 'First Visit', 'first');
   await page.waitForLoadState('networkidle');
   expect(failures).toEqual([]);
+});
+
+test.describe('in a browser whose zone is neither the user’s nor the server’s', () => {
+  test.use({ timezoneId: 'America/Los_Angeles', locale: 'en-US' });
+
+  test('every page shows dates and times in the user’s zone, 24-hour, and hydrates without an error', async ({ page }) => {
+    const errors = watchErrors(page);
+    const serverZone = Intl.DateTimeFormat().resolvedOptions().timeZone; // the e2e server runs on this machine
+    const zone = ['Asia/Kolkata', 'Australia/Adelaide'].find((candidate) => candidate !== serverZone) as string;
+    const email = await signUpFresh(page, 'Zoe Zone', 'zones');
+    const token = await createToken(page);
+    // Using the token stamps its "last used", which Settings shows.
+    await api(page.request, token, 'patch', '/api/v1/me', { timeZone: zone, workingHours: allWeek('00:00', '24:00') });
+    const admin = await makeAdmin(email);
+    const today = wallClock(Date.now(), zone).date;
+    const tomorrow = addCalendarDays(today, 1);
+    await api(page.request, token, 'post', '/api/v1/schedule/blocks', { type: 'break', title: 'Night shift', date: today, start: '00:15', end: '00:45' });
+    await api(page.request, token, 'post', '/api/v1/schedule/blocks', { type: 'focus', title: 'Early focus', date: tomorrow, start: '05:30', end: '06:15' });
+    await api(page.request, token, 'post', '/api/v1/tasks', { title: 'File taxes', due: `${tomorrow}T16:45` });
+
+    for (const path of admin ? [...pages, '/operations'] : pages) {
+      await page.goto(path);
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      await page.waitForLoadState('networkidle');
+      // No 12-hour clock anywhere on the page (the browser's locale is en-US).
+      await expect(page.locator('main')).not.toContainText(/\d\s?[AP]M\b/);
+    }
+
+    // Settings: the token's last use in the user's zone; the working hours as 24-hour text (not the browser's time picker).
+    await page.goto('/settings');
+    const lastUsed = await queryDatabase<{ last_used_at: string }>('select t.last_used_at::text as last_used_at from personal_access_tokens t join users u on u.id = t.user_id where u.email = $1', [email]);
+    const tokenRow = page.getByRole('row').filter({ hasText: 'first-use e2e' });
+    if (lastUsed) {
+      const usedAt = new Date(lastUsed[0].last_used_at);
+      const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(usedAt);
+      await expect(tokenRow).toContainText(hhmm);
+      await expect(tokenRow).toContainText(formatDateTime(usedAt, zone));
+    }
+    const mondayStart = page.getByLabel('Monday start');
+    await expect(mondayStart).toHaveValue('00:00');
+    await expect(mondayStart).toHaveAttribute('type', 'text');
+    await expect(page.getByLabel('Monday end')).toHaveValue('24:00');
+
+    // Today: the user's zone, and the now-line at the user's wall clock.
+    await page.goto('/today');
+    await expect(page.getByTestId('today-subtitle')).toContainText(`${formatDate(today)} · ${zone}`);
+    const nowText = (await page.getByTestId('now-line').textContent()) ?? '';
+    expect(nowText).toMatch(/^Now \d{2}:\d{2}$/);
+    expect(minutesFromNow(nowText.slice(4), zone), `${nowText} in ${zone}`).toBeLessThanOrEqual(2);
+    await page.goto(`/today?date=${tomorrow}`);
+    await expect(page.getByTestId('timeline-block').filter({ hasText: 'Early focus' }).getByTestId('block-time')).toHaveText('05:30–06:15');
+
+    // Week, Tasks and Operations.
+    await page.goto(`/week?date=${tomorrow}`);
+    await expect(page.getByRole('button', { name: /^Early focus, \w+day 05:30–06:15/ })).toBeVisible();
+    await page.goto('/tasks');
+    await expect(page.getByRole('listitem').filter({ hasText: 'File taxes' })).toContainText(`Due ${formatDate(tomorrow, today)}, 16:45`);
+    if (admin) {
+      await page.goto('/operations');
+      const asOf = (await page.getByTestId('as-of').textContent()) ?? '';
+      expect(asOf).toMatch(/^\w{3} \d{1,2} \w{3} \d{4}, \d{2}:\d{2}:\d{2}$/);
+      expect(asOf.startsWith(formatDate(wallClock(Date.now(), zone).date))).toBe(true);
+      expect(minutesFromNow(asOf.slice(-8, -3), zone), `${asOf} in ${zone}`).toBeLessThanOrEqual(2);
+    }
+
+    expect(errors).toEqual([]);
+  });
 });

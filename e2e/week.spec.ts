@@ -87,7 +87,7 @@ test('drag a block to another day and time; a conflict or a drop outside the gri
   );
 
   await page.goto(weekUrl);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Week, 7 – 13 December 2026');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Week, 7 – 13 Dec 2026');
   await expect(page.getByText('focus a block, press Enter')).toBeVisible();
   await expect(block(page, /^Deep work, Tuesday 09:00–10:00, focus\. Press Enter to move\.$/)).toBeVisible();
   if (imported) {
@@ -219,14 +219,14 @@ test('move a block with the keyboard; Escape cancels; previous and next week', a
   // Week navigation.
   await page.getByRole('link', { name: 'Next week' }).click();
   await expect(page).toHaveURL(/\/week\?date=2026-12-14$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/14 – 20 December 2026/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/14 – 20 Dec 2026/);
   await expect(page.getByTestId('week-empty')).toHaveText(/No blocks this week — plan your day on Today/);
   await page.getByRole('link', { name: 'Previous week' }).click();
   await expect(page).toHaveURL(/\/week\?date=2026-12-07$/);
   await expect(block(page, /^Team sync/)).toBeVisible();
   await page.getByRole('link', { name: 'Previous week' }).click();
   await expect(page).toHaveURL(/\/week\?date=2026-11-30$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/30 November – 6 December 2026/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/30 Nov – 6 Dec 2026/);
   await page.getByRole('link', { name: 'This week' }).click();
   await expect(page).toHaveURL(/\/week$/);
   await expect(page.locator('[aria-current="date"]').filter({ hasText: 'Today' })).toBeVisible();

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { habitsDueToday } from '@/lib/habits/service';
 import { sessionContext } from '@/lib/identity/session';
 import { type BlockView, scheduleDay } from '@/lib/scheduling/blocks';
+import { formatDate } from '@/lib/format';
 import { addDays, isCalendarDate, localDate, localMinuteOf, parseMinute } from '@/lib/time';
 import { HabitsDue } from './habits-due';
 import { PlanDay } from './plan-day';
@@ -41,7 +42,7 @@ export default async function TodayPage({ searchParams }: { searchParams: Promis
   // One query per kind of data, side by side; habits "due today" only make sense on today.
   const [day, habits] = await Promise.all([scheduleDay(readCtx, { date }), isToday ? habitsDueToday(readCtx) : Promise.resolve([])]);
 
-  const dayLabel = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(`${date}T12:00:00Z`));
+  const dayLabel = formatDate(date);
   const blocks = day.blocks.map((block) => timelineBlock(block, date));
   const workingHours = day.workingHours ? { start: parseMinute(day.workingHours.start) ?? 0, end: parseMinute(day.workingHours.end) ?? 1440 } : null;
 

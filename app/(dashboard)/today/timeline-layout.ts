@@ -19,15 +19,6 @@ export const minBlockPx = 30;
 /** Working hours for a day without them. */
 export const defaultDayRange = { start: 8 * 60, end: 18 * 60 };
 
-export const formatMinute = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-
-export function parseHHMM(text: string): number | null {
-  const match = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
-  if (!match) return null;
-  const minute = Number(match[1]) * 60 + Number(match[2]);
-  return Number(match[2]) < 60 && minute <= 1440 ? minute : null;
-}
-
 /** The rows shown: the working hours widened to whole hours, to every block and to now (so today always shows the now-line). */
 export function dayRange(workingHours: { start: number; end: number } | null, blocks: TimelineBlock[], nowMinute: number | null = null): { start: number; end: number } {
   let { start, end } = workingHours ?? defaultDayRange;

@@ -1,10 +1,12 @@
 'use client';
 
 import { type FormEvent, useEffect, useOptimistic, useState, useTransition } from 'react';
+import { timeInputProps } from '@/components/time-input';
 import { useToast } from '@/components/toast';
+import { formatMinute, parseMinute, tidyTime, wallClock } from '@/lib/format';
 import { completeBlockAction, moveBlockAction, removeBlockAction } from '../schedule-actions';
 import { callAction } from '../call-action';
-import { dayRange, formatMinute, minBlockPx, parseHHMM, placeInLanes, pxPerMinute, type TimelineBlock } from './timeline-layout';
+import { dayRange, minBlockPx, placeInLanes, pxPerMinute, type TimelineBlock } from './timeline-layout';
 
 /** Colour and a text label per type, so the type never depends on colour alone. */
 const typeStyle: Record<TimelineBlock['type'], { label: string; card: string; badge: string }> = {
@@ -38,19 +40,12 @@ function applyChange(blocks: TimelineBlock[], change: Change): TimelineBlock[] {
   });
 }
 
-/** Minutes after midnight now in `timeZone` (the browser's clock, the user's zone). */
-function currentMinute(timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date());
-  const value = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return value('hour') * 60 + value('minute');
-}
-
 /** The now-line: placed from the server's "now" (so the first paint matches), then kept current every minute. */
 function useNowMinute(initial: number, timeZone: string, live: boolean): number {
   const [minute, setMinute] = useState(initial);
   useEffect(() => {
     if (!live) return;
-    const tick = () => setMinute(currentMinute(timeZone));
+    const tick = () => setMinute(wallClock(Date.now(), timeZone).minute);
     let timer: ReturnType<typeof setInterval> | undefined;
     // First tick on the next minute boundary, then every minute.
     const align = setTimeout(() => {
@@ -122,7 +117,7 @@ export function Timeline({ blocks, workingHours, dayLabel, timeZone, nowMinute }
     <div className="relative" style={{ height }} data-testid="timeline" aria-busy={pending || undefined}>
       {hours.map((minute) => (
         <div key={minute} aria-hidden="true" className="absolute inset-x-0 flex items-start" style={{ top: top(minute) }}>
-          <span className="w-12 -translate-y-1/2 pr-2 text-right text-xs tabular-nums text-slate-600 dark:text-slate-400">{minute < 1440 ? formatMinute(minute) : '24:00'}</span>
+          <span className="w-12 -translate-y-1/2 pr-2 text-right text-xs tabular-nums text-slate-600 dark:text-slate-400">{formatMinute(minute)}</span>
           <span className="flex-1 border-t border-slate-200 dark:border-slate-800" />
         </div>
       ))}
@@ -229,7 +224,7 @@ function MoveForm({ block, top, onMove, onCancel }: { block: TimelineBlock; top:
   const duration = block.endMinute - block.startMinute;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const start = parseHHMM(value);
+    const start = parseMinute(tidyTime(value) ?? value);
     if (start === null || start >= 1440) return setError('Enter a start time as HH:MM, e.g. 14:30.');
     if (start + duration > 1440) return setError(`A ${duration}-minute block starting then would run past midnight.`);
     if (start === block.startMinute) return onCancel();
@@ -252,10 +247,8 @@ function MoveForm({ block, top, onMove, onCancel }: { block: TimelineBlock; top:
           </label>
           <input
             id="move-start"
-            type="time"
+            {...timeInputProps(value, setValue)}
             autoFocus
-            value={value}
-            onChange={(event) => setValue(event.target.value)}
             aria-invalid={error ? true : undefined}
             aria-describedby={error ? 'move-start-error move-start-hint' : 'move-start-hint'}
             className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"

@@ -3,12 +3,12 @@
 import Link from 'next/link';
 import { type KeyboardEvent, type PointerEvent, useEffect, useOptimistic, useRef, useState, useTransition } from 'react';
 import { useToast } from '@/components/toast';
+import { formatMinute, wallClock } from '@/lib/format';
 import { moveBlockAction } from '../schedule-actions';
 import {
   type BlockKind,
   dayMinutes,
   fitsGrid,
-  formatMinute,
   type GridBlock,
   type GridDay,
   isMovable,
@@ -58,18 +58,9 @@ function timeRange(start: number, minutes: number): string {
 
 /** The offset (ms) of `zone` from UTC at instant `ms`. */
 function zoneOffset(ms: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(ms));
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) - (ms - (ms % 1000));
+  const wall = wallClock(ms, zone);
+  const [year, month, day] = wall.date.split('-').map(Number);
+  return Date.UTC(year, month - 1, day, 0, wall.minute, wall.second) - (ms - (ms % 1000));
 }
 
 /** The ISO instant of wall-clock `minute` after midnight of `date` in `zone` (for spans that cross midnight). */
