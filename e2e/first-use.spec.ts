@@ -1,4 +1,4 @@
-import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
+import { type APIRequestContext, expect, type Locator, type Page, test } from '@playwright/test';
 import { addCalendarDays, formatDate, formatDateTime, wallClock } from '../lib/format';
 import { makeAdmin, queryDatabase, signUpFresh } from './helpers';
 
@@ -39,6 +39,14 @@ function watchErrors(page: Page): string[] {
   });
   page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
   return errors;
+}
+
+type Box = { x: number; y: number; width: number; height: number };
+
+async function box(locator: Locator): Promise<Box> {
+  const found = await locator.boundingBox();
+  if (!found) throw new Error(`${locator} has no box`);
+  return found;
 }
 
 test('the first pages load without a failed request, and the icons answer without signing in', async ({ page, request }) => {
@@ -131,4 +139,40 @@ test.describe('in a browser whose zone is neither the user’s nor the server’
 
     expect(errors).toEqual([]);
   });
+});
+
+test('Today spans the working day, and on load scrolls the now-line into view', async ({ page }) => {
+  // A zone where it is afternoon or evening now, so the now-line of a whole-day timeline is far below the top.
+  const offset = [...Array(27).keys()].map((i) => i - 12).find((hours) => {
+    const hour = (new Date().getUTCHours() + hours + 24) % 24;
+    return hour >= 14 && hour <= 21;
+  }) as number;
+  const zone = offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`; // Etc/GMT-5 is UTC+5
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signUpFresh(page, 'Noor Now', 'today-now');
+  const token = await createToken(page);
+  await api(page.request, token, 'patch', '/api/v1/me', { timeZone: zone, workingHours: allWeek('00:00', '24:00') });
+  const today = wallClock(Date.now(), zone).date;
+  await api(page.request, token, 'post', '/api/v1/schedule/blocks', { type: 'focus', title: 'Night owl', date: today, start: '01:00', end: '01:30' });
+
+  await page.goto('/today');
+  const scroller = page.getByTestId('timeline-scroll');
+  const nowLine = page.getByTestId('now-line');
+  await expect(nowLine).toBeInViewport();
+  const [area, line] = [await box(scroller), await box(nowLine)];
+  expect(line.y).toBeGreaterThanOrEqual(area.y);
+  expect(line.y).toBeLessThanOrEqual(area.y + area.height);
+  expect(await page.evaluate(() => window.scrollY), 'the box scrolls, not the page').toBe(0);
+  await expect(page.getByRole('heading', { name: 'Today', level: 1 })).toBeInViewport();
+
+  // Another day: its working hours (09:00–17:00 now), widened to a block before them, in whole hours.
+  await api(page.request, token, 'patch', '/api/v1/me', { workingHours: allWeek('09:00', '17:00') });
+  const tomorrow = addCalendarDays(today, 1);
+  await api(page.request, token, 'post', '/api/v1/schedule/blocks', { type: 'habit', title: 'Run', date: tomorrow, start: '07:15', end: '07:45' });
+  await page.goto(`/today?date=${tomorrow}`);
+  const hours = page.getByTestId('timeline-hour');
+  await expect(hours.first()).toHaveText('07:00');
+  await expect(hours.last()).toHaveText('17:00');
+  await expect(hours).toHaveCount(11);
+  await expect(nowLine).toHaveCount(0);
 });

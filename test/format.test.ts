@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { dayRange, type TimelineBlock } from '../app/(dashboard)/today/timeline-layout';
 import { formatDate, formatDateRange, formatDateTime, formatWallDateTime, stepTime, tidyTime, wallClock } from '../lib/format';
 import { localDate, localMinuteOf } from '../lib/time';
 
@@ -71,5 +72,32 @@ describe('time fields', () => {
     expect(stepTime('23:45', 1)).toBe('23:45');
     expect(stepTime('23:45', 1, { last: 24 * 60 })).toBe('24:00');
     expect(stepTime('', 1)).toBe('09:00');
+  });
+});
+
+describe('the Today timeline’s span', () => {
+  const block = (startMinute: number, endMinute: number): TimelineBlock => ({
+    id: `${startMinute}`,
+    type: 'task',
+    title: 't',
+    date: '2026-12-08',
+    startMinute,
+    endMinute,
+    minutes: endMinute - startMinute,
+    status: 'planned',
+    imported: false,
+  });
+  const working = { start: 9 * 60, end: 17 * 60 };
+
+  it('is the working day, widened to the first and last block, in whole hours', () => {
+    expect(dayRange(working, [block(10 * 60, 11 * 60)])).toEqual({ start: 9 * 60, end: 17 * 60 });
+    expect(dayRange(working, [block(7 * 60 + 15, 7 * 60 + 45), block(18 * 60, 18 * 60 + 30)])).toEqual({ start: 7 * 60, end: 19 * 60 });
+    expect(dayRange(null, [block(12 * 60, 13 * 60)])).toEqual({ start: 8 * 60, end: 18 * 60 });
+  });
+
+  it('is not widened to now: at 00:30 it still starts at the working start', () => {
+    // It once took now as a third argument and widened the span to it (00:00–17:00 here); now is ignored.
+    const range = (dayRange as (...args: unknown[]) => { start: number; end: number })(working, [block(10 * 60, 11 * 60)], 30);
+    expect(range).toEqual({ start: 9 * 60, end: 17 * 60 });
   });
 });

@@ -72,8 +72,24 @@ export default async function TodayPage({ searchParams }: { searchParams: Promis
         </nav>
       </div>
 
-      <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
-        <section aria-labelledby="schedule-heading" className="min-w-0 space-y-3">
+      {/* Quick add and Plan my day come first (on a phone they are above the timeline); from lg the timeline is the left column. */}
+      <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem] lg:grid-rows-[auto_1fr]">
+        <div className="min-w-0 space-y-8 lg:col-start-2 lg:row-start-1">
+          <section aria-labelledby="quick-add-heading" className="space-y-2">
+            <h2 id="quick-add-heading" className="text-lg font-semibold">
+              Quick add
+            </h2>
+            <QuickAdd today={today} />
+          </section>
+          <section aria-labelledby="plan-heading" className="space-y-2">
+            <h2 id="plan-heading" className="text-lg font-semibold">
+              Plan my day
+            </h2>
+            <PlanDay date={isToday ? undefined : date} />
+          </section>
+        </div>
+
+        <section aria-labelledby="schedule-heading" className="min-w-0 space-y-3 lg:col-start-1 lg:row-span-2 lg:row-start-1">
           <h2 id="schedule-heading" className="text-lg font-semibold">
             Schedule
           </h2>
@@ -89,28 +105,14 @@ export default async function TodayPage({ searchParams }: { searchParams: Promis
           )}
         </section>
 
-        <div className="min-w-0 space-y-8">
-          <section aria-labelledby="quick-add-heading" className="space-y-2">
-            <h2 id="quick-add-heading" className="text-lg font-semibold">
-              Quick add
+        {isToday ? (
+          <section aria-labelledby="habits-heading" className="min-w-0 space-y-2 lg:col-start-2 lg:row-start-2">
+            <h2 id="habits-heading" className="text-lg font-semibold">
+              Habits due today
             </h2>
-            <QuickAdd today={today} />
+            <HabitsDue habits={habits.map((h) => ({ id: h.id, name: h.name, durationMinutes: h.durationMinutes, streak: h.streak, doneToday: h.doneToday }))} />
           </section>
-          <section aria-labelledby="plan-heading" className="space-y-2">
-            <h2 id="plan-heading" className="text-lg font-semibold">
-              Plan my day
-            </h2>
-            <PlanDay date={isToday ? undefined : date} />
-          </section>
-          {isToday ? (
-            <section aria-labelledby="habits-heading" className="space-y-2">
-              <h2 id="habits-heading" className="text-lg font-semibold">
-                Habits due today
-              </h2>
-              <HabitsDue habits={habits.map((h) => ({ id: h.id, name: h.name, durationMinutes: h.durationMinutes, streak: h.streak, doneToday: h.doneToday }))} />
-            </section>
-          ) : null}
-        </div>
+        ) : null}
       </div>
     </div>
   );
