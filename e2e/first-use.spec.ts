@@ -176,3 +176,42 @@ test('Today spans the working day, and on load scrolls the now-line into view', 
   await expect(hours).toHaveCount(11);
   await expect(nowLine).toHaveCount(0);
 });
+
+test('on a phone every page is one tap away without sideways scrolling, and Quick add sits above the timeline', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const email = await signUpFresh(page, 'Pia Phone', 'phone');
+  const token = await createToken(page);
+  const admin = await makeAdmin(email);
+  const zone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  await api(page.request, token, 'post', '/api/v1/schedule/blocks', { type: 'focus', title: 'Deep work', date: wallClock(Date.now(), zone).date, start: '10:00', end: '11:00' });
+  const all = admin ? [...pages, '/operations'] : pages;
+  const nav = page.getByRole('navigation', { name: 'Main' });
+
+  for (const path of all) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+    const links = nav.getByRole('link');
+    await expect(links).toHaveCount(all.length);
+    for (const link of await links.all()) {
+      await expect(link).toBeInViewport({ ratio: 1 });
+      // Not clipped by a scrolling container either: the link is what a tap on its middle hits.
+      const hit = await link.evaluate((element) => {
+        const rect = element.getBoundingClientRect();
+        return element.contains(document.elementFromPoint(rect.x + rect.width / 2, rect.y + rect.height / 2));
+      });
+      expect(hit, `${await link.textContent()} on ${path}`).toBe(true);
+    }
+  }
+
+  // Every page by tapping its link.
+  for (const path of all) {
+    await nav.getByRole('link').and(page.locator(`[href="${path}"]`)).click();
+    await expect(page).toHaveURL(new RegExp(`${path}$`));
+  }
+
+  await page.goto('/today');
+  const quickAdd = page.getByRole('textbox', { name: 'Quick add' });
+  await expect(quickAdd).toBeInViewport({ ratio: 1 });
+  expect((await box(quickAdd)).y).toBeLessThan((await box(page.getByTestId('timeline'))).y);
+});
