@@ -42,6 +42,7 @@ function watchErrors(page: Page): string[] {
 }
 
 type Box = { x: number; y: number; width: number; height: number };
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 async function box(locator: Locator): Promise<Box> {
   const found = await locator.boundingBox();
@@ -214,4 +215,35 @@ test('on a phone every page is one tap away without sideways scrolling, and Quic
   const quickAdd = page.getByRole('textbox', { name: 'Quick add' });
   await expect(quickAdd).toBeInViewport({ ratio: 1 });
   expect((await box(quickAdd)).y).toBeLessThan((await box(page.getByTestId('timeline'))).y);
+});
+
+test('toasts keep off the heading, the navigation and Quick add, and never hide the end of a page', async ({ page }) => {
+  await signUpFresh(page, 'Tess Toast', 'toast');
+  let n = 0;
+  for (const viewport of [
+    { width: 1280, height: 900 },
+    { width: 390, height: 844 },
+  ]) {
+    await page.setViewportSize(viewport);
+    await page.goto('/today');
+    const quickAdd = page.getByRole('textbox', { name: 'Quick add' });
+    await quickAdd.fill(`Toast check ${++n} 15m`);
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const toast = page.getByTestId('toast-success').last();
+    await expect(toast).toBeVisible();
+    const toastBox = await box(toast);
+    for (const [name, locator] of [
+      ['heading', page.getByRole('heading', { level: 1 })],
+      ['navigation', page.getByRole('navigation', { name: 'Main' })],
+      ['Quick add', quickAdd],
+      ['Add', page.getByRole('button', { name: 'Add', exact: true })],
+    ] as const) {
+      expect(overlaps(toastBox, await box(locator)), `the toast covers the ${name} at ${viewport.width}px`).toBe(false);
+    }
+    // Scrolled to the end, the page's last content sits above the toast (the page makes room for it).
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect.poll(() => page.evaluate(() => window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 1)).toBe(true);
+    const contentBottom = await page.locator('main > *').last().evaluate((element) => element.getBoundingClientRect().bottom);
+    expect(contentBottom, `at ${viewport.width}px`).toBeLessThanOrEqual((await box(toast)).y);
+  }
 });

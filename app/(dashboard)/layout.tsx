@@ -45,7 +45,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           </div>
         </header>
         <CalendarReconnectBanner userId={user.id} />
-        <main id="main" className="mx-auto max-w-6xl px-4 py-8">
+        {/* The bottom padding grows with the toasts (components/toast.tsx), so the end of a page can always be scrolled out from under them. */}
+        <main id="main" className="mx-auto max-w-6xl px-4 pt-8 pb-[calc(2rem+var(--toast-space,0px))]">
           {children}
         </main>
       </div>
