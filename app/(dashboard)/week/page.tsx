@@ -56,9 +56,9 @@ export default async function WeekPage({ searchParams }: { searchParams: Promise
     <section aria-labelledby="week-heading" className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
+          {/* Read as one phrase ("Week of 7 – 13 Dec 2026"); the dates sit on their own line at every width, so the loading skeleton has the same height. */}
           <h1 id="week-heading" className="text-2xl font-bold">
-            Week<span className="sr-only">, </span>
-            {/* On its own line, at every width, so the loading skeleton has the same height. */}
+            Week<span className="sr-only"> of</span>{' '}
             <span className="block text-lg font-normal text-slate-600 dark:text-slate-400">{formatDateRange(week.weekStart, week.weekEnd)}</span>
           </h1>
           <p className="text-sm text-slate-600 dark:text-slate-400" id="week-hint">
