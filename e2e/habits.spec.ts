@@ -143,6 +143,7 @@ test('create habits, log and back-date them, see the streak and the heat map, ar
   await archived.getByText('Archived (1)').click();
   await expect(archived.getByRole('heading', { name: 'Stretch' })).toBeVisible();
   await expect(archived.getByRole('img', { name: /^Stretch: / })).toBeVisible();
+  await expect(archived).toContainText(`archived ${formatDate(todayInBerlin(), todayInBerlin())} ·`);
   if (onPostgres) expect((await storedHabits(email))?.find((h) => h.name === 'Stretch')?.archived_at).not.toBeNull();
   await page.reload();
   await expect(card(page, 'Stretch')).toHaveCount(0);

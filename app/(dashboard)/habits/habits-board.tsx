@@ -49,7 +49,7 @@ export function HabitsBoard({ active, archived, today }: HabitLists & { today: s
                 <div className="min-w-0 space-y-1">
                   <h3 className="font-medium break-words">{habit.name}</h3>
                   <p className="text-sm text-slate-600 dark:text-slate-400">
-                    {habit.frequencyLabel} · archived {habit.archivedOn} · best streak {habit.bestStreak} · done {habit.totalDone} times
+                    {habit.frequencyLabel} · archived {habit.archivedOn ? formatDate(habit.archivedOn, today) : ''} · best streak {habit.bestStreak} · done {habit.totalDone} times
                   </p>
                 </div>
                 <HeatmapGrid name={habit.name} heatmap={habit.heatmap} />
