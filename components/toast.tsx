@@ -1,6 +1,6 @@
 'use client';
 
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 
 export type ToastKind = 'success' | 'error' | 'info';
 
@@ -21,9 +21,12 @@ const kindClass: Record<ToastKind, string> = {
 };
 
 /**
- * Toasts for action results. They float over the page (fixed, bottom right) so they never shift the
- * layout; a polite live region announces successes and an assertive one announces errors.
- * Errors stay until dismissed or replaced; the others fade after 5 s.
+ * Toasts for action results. They float over the page so they never shift the layout: bottom right
+ * on a wide screen, along the bottom on a phone, away from the header, the navigation and the page
+ * heading, and at most half the screen high (the oldest are cut off first). Their height is published
+ * as `--toast-space`, which the dashboard adds to the page's bottom padding, so whatever they cover
+ * can be scrolled out from under them. A polite live region announces successes and an assertive one
+ * announces errors. Errors stay until dismissed or replaced; the others fade after 5 s.
  */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
@@ -38,6 +41,18 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     [dismiss],
   );
   const value = useMemo(() => notify, [notify]);
+  const stack = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = stack.current;
+    if (!element) return;
+    const root = document.documentElement;
+    const observer = new ResizeObserver(() => root.style.setProperty('--toast-space', `${element.offsetHeight ? element.offsetHeight + 16 : 0}px`));
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      root.style.removeProperty('--toast-space');
+    };
+  }, []);
   const region = (kinds: ToastKind[], live: 'polite' | 'assertive') => (
     <div aria-live={live} role={live === 'assertive' ? 'alert' : 'status'} className="contents">
       {toasts
@@ -55,7 +70,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={value}>
       {children}
-      <div className="pointer-events-none fixed inset-x-4 bottom-4 z-50 flex flex-col items-end gap-2 sm:left-auto sm:w-96">
+      <div ref={stack} data-testid="toasts" className="pointer-events-none fixed inset-x-4 bottom-4 z-50 flex max-h-[50dvh] flex-col items-stretch justify-end gap-2 overflow-hidden sm:left-auto sm:w-96 sm:items-end">
         {region(['success', 'info'], 'polite')}
         {region(['error'], 'assertive')}
       </div>

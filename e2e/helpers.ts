@@ -58,3 +58,14 @@ export async function queryDatabase<Row = Record<string, unknown>>(sql: string, 
   if (!response.ok) throw new Error(`control server /sql: ${response.status} ${await response.text()}`);
   return (await response.json()) as Row[];
 }
+
+/** Makes the user an admin through the control server; false on the embedded database (CI always has PostgreSQL). */
+export async function makeAdmin(email: string): Promise<boolean> {
+  const response = await fetch(`${controlUrl}/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+  if (response.status === 501) {
+    expect(process.env.CI, 'CI runs the e2e suite on PostgreSQL, where admins are checked').not.toBe('true');
+    return false;
+  }
+  expect(response.status, await response.text()).toBe(200);
+  return true;
+}

@@ -1,4 +1,5 @@
 import { type APIRequestContext, expect, type Locator, type Page, test } from '@playwright/test';
+import { addCalendarDays, formatDateRange } from '../lib/format';
 import { expectNoSeriousA11yViolations, queryDatabase, screenshotLightAndDark, signUpFresh } from './helpers';
 
 // Berlin is UTC+1 in December: a block at 14:30 local starts at 13:30Z.
@@ -87,7 +88,7 @@ test('drag a block to another day and time; a conflict or a drop outside the gri
   );
 
   await page.goto(weekUrl);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Week, 7 – 13 December 2026');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Week of 7 – 13 Dec 2026');
   await expect(page.getByText('focus a block, press Enter')).toBeVisible();
   await expect(block(page, /^Deep work, Tuesday 09:00–10:00, focus\. Press Enter to move\.$/)).toBeVisible();
   if (imported) {
@@ -219,14 +220,14 @@ test('move a block with the keyboard; Escape cancels; previous and next week', a
   // Week navigation.
   await page.getByRole('link', { name: 'Next week' }).click();
   await expect(page).toHaveURL(/\/week\?date=2026-12-14$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/14 – 20 December 2026/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/14 – 20 Dec 2026/);
   await expect(page.getByTestId('week-empty')).toHaveText(/No blocks this week — plan your day on Today/);
   await page.getByRole('link', { name: 'Previous week' }).click();
   await expect(page).toHaveURL(/\/week\?date=2026-12-07$/);
   await expect(block(page, /^Team sync/)).toBeVisible();
   await page.getByRole('link', { name: 'Previous week' }).click();
   await expect(page).toHaveURL(/\/week\?date=2026-11-30$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/30 November – 6 December 2026/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/30 Nov – 6 Dec 2026/);
   await page.getByRole('link', { name: 'This week' }).click();
   await expect(page).toHaveURL(/\/week$/);
   await expect(page.locator('[aria-current="date"]').filter({ hasText: 'Today' })).toBeVisible();
@@ -235,4 +236,39 @@ test('move a block with the keyboard; Escape cancels; previous and next week', a
   const response = await page.goto('/week?date=2026-13-45');
   expect(response?.status()).toBe(200);
   await expect(page.getByRole('alert').filter({ hasText: 'showing this week instead' })).toBeVisible();
+});
+
+// Dates from now (not the fixed week above): next week, so no block is ever "missed".
+const berlinToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
+const mondayOf = (date: string) => addCalendarDays(date, -((new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7));
+
+test('the heading reads as one phrase; a quarter-hour block shows its title, in full on hover and focus', async ({ page, request }) => {
+  await signUpFresh(page, 'Quinn Quarter', 'week-quarter');
+  const token = await createToken(page);
+  const date = addCalendarDays(berlinToday(), 7);
+  const monday = mondayOf(date);
+  const title = 'Stand-up with the platform team';
+  await addBlock(request, token, { type: 'meeting', title, date, start: '10:00', end: '10:15' });
+  await addBlock(request, token, { type: 'task', title: 'Reply to Sam', date, start: '10:15', end: '10:30' });
+  await page.goto(`/week?date=${date}`);
+
+  // What a screen reader says: "Week of 7 – 13 Dec 2026", not the words run together.
+  await expect(page.getByRole('heading', { level: 1 })).toMatchAriaSnapshot(`- heading "Week of ${formatDateRange(monday, addCalendarDays(monday, 6))}" [level=1]`);
+
+  const standup = block(page, new RegExp(`^${title}, \\w+day 10:00–10:15, meeting`));
+  await expect(standup).toHaveAttribute('title', `${title}, 10:00–10:15`);
+  // The title's line fits inside the 15-minute box (shortened with an ellipsis when narrow, never cut off vertically).
+  const name = standup.getByText(title, { exact: true });
+  const [outer, inner] = [await standup.boundingBox(), await name.boundingBox()];
+  if (!outer || !inner) throw new Error('block not drawn');
+  expect(inner.y).toBeGreaterThanOrEqual(outer.y);
+  expect(inner.y + inner.height).toBeLessThanOrEqual(outer.y + outer.height + 0.5);
+  expect(inner.width).toBeGreaterThan(20);
+
+  // Keyboard focus shows the whole block: the full title and its times, nothing clipped.
+  await block(page, /^Reply to Sam/).focus();
+  await page.keyboard.press('Shift+Tab');
+  await expect(standup).toBeFocused();
+  await expect(standup.getByText('10:00–10:15 · meeting')).toBeVisible();
+  expect(await standup.evaluate((element) => element.scrollHeight <= element.clientHeight + 1 && element.scrollWidth <= element.clientWidth + 1)).toBe(true);
 });

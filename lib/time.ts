@@ -1,5 +1,8 @@
 import { DateTime, IANAZone } from 'luxon';
 
+// HH:MM in and out: lib/format.ts holds them with the rest of the display rule (client code imports them there).
+export { formatMinute, parseMinute } from './format';
+
 /*
  * Zoned formatting is on the hot path of every list (each row shows several instants in the user's
  * zone). Luxon answers a zone offset through Intl's formatToParts, which costs more than the rest of
@@ -165,23 +168,6 @@ export function isValidTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Formats minutes after midnight as HH:MM. */
-export function formatMinute(minute: number): string {
-  const h = Math.floor(minute / 60);
-  const m = minute % 60;
-  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
-}
-
-/** Parses HH:MM (00:00–24:00) into minutes after midnight; null when malformed. */
-export function parseMinute(text: string): number | null {
-  const match = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
-  if (!match) return null;
-  const h = Number(match[1]);
-  const m = Number(match[2]);
-  if (m > 59 || h > 24 || (h === 24 && m !== 0)) return null;
-  return h * 60 + m;
 }
 
 /** The user's local calendar date (YYYY-MM-DD) at `instant`. */

@@ -8,12 +8,12 @@ export interface NavItem {
   label: string;
 }
 
-/** The dashboard's page links; the current page is marked for screen readers and by colour. Scrolls sideways on a phone. */
-export function MainNav({ items }: { items: NavItem[] }) {
+/** The dashboard's page links; the current page is marked for screen readers and by colour. They wrap on a narrow screen (never hidden sideways). */
+export function MainNav({ items, className = '' }: { items: NavItem[]; className?: string }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className="-mx-1 overflow-x-auto">
-      <ul className="flex gap-1 text-sm font-medium">
+    <nav aria-label="Main" className={`-mx-1 ${className}`}>
+      <ul className="flex flex-wrap gap-1 text-sm font-medium">
         {items.map((item) => {
           const current = pathname === item.href || pathname.startsWith(`${item.href}/`);
           return (

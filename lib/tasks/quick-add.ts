@@ -1,3 +1,4 @@
+import { formatDate } from '../format';
 import type { PriorityName } from './schemas';
 
 /*
@@ -36,7 +37,6 @@ const priorityWords: Record<string, PriorityName> = {
 
 const weekdayNames = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const weekdayLong = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const weekdayLabels = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const monthLabels = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const monthLong = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
@@ -91,10 +91,9 @@ function formatIso(d: CalendarDay): string {
   return `${String(d.year).padStart(4, '0')}-${pad(d.month + 1)}-${pad(d.day)}`;
 }
 
-/** `Sun 29 Nov`, with the year when it is not this year (`Sat 2 Jan 2027`). */
+/** `Sun 29 Nov`, with the year when it is not this year (`Sat 2 Jan 2027`): lib/format.ts's date. */
 function dueLabel(d: CalendarDay, today: CalendarDay): string {
-  const weekday = weekdayLabels[new Date(toMs(d)).getUTCDay()];
-  return `due ${weekday} ${d.day} ${monthLabels[d.month]}${d.year === today.year ? '' : ` ${d.year}`}`;
+  return `due ${formatDate(formatIso(d), formatIso(today))}`;
 }
 
 /** Minutes of a one-word duration: `45m`, `45min`, `1h`, `1.5h`, `1h30m`, `1h30`; null otherwise. */

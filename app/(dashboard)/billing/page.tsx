@@ -3,6 +3,7 @@ import { getBillingStatus, listEntitlements } from '@/lib/billing/entitlements';
 import { moduleDescriptions } from '@/lib/billing/modules';
 import { systemClock } from '@/lib/context';
 import { db } from '@/lib/db/client';
+import { formatDate, wallClock } from '@/lib/format';
 import { requireSessionUser } from '@/lib/identity/session';
 import { ManageBillingButton, UpgradeButton } from './billing-buttons';
 
@@ -19,7 +20,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
   const [status, entitlements, { checkout }] = await Promise.all([getBillingStatus(ctx), listEntitlements(ctx), searchParams]);
   const selfHosted = status.mode === 'self-hosted';
   const periodEnd = status.currentPeriodEnd
-    ? new Intl.DateTimeFormat('en-GB', { timeZone: user.timeZone, day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(status.currentPeriodEnd))
+    ? formatDate(wallClock(status.currentPeriodEnd, user.timeZone).date)
     : null;
 
   return (

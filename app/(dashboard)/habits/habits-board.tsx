@@ -2,6 +2,7 @@
 
 import { type FormEvent, useId, useOptimistic, useState, useTransition } from 'react';
 import { useToast } from '@/components/toast';
+import { formatDate } from '@/lib/format';
 import { callAction } from '../call-action';
 import { archiveHabitAction, logHabitAction } from './actions';
 import { HeatmapGrid, HeatmapLegend } from './heatmap-grid';
@@ -48,7 +49,7 @@ export function HabitsBoard({ active, archived, today }: HabitLists & { today: s
                 <div className="min-w-0 space-y-1">
                   <h3 className="font-medium break-words">{habit.name}</h3>
                   <p className="text-sm text-slate-600 dark:text-slate-400">
-                    {habit.frequencyLabel} · archived {habit.archivedOn} · best streak {habit.bestStreak} · done {habit.totalDone} times
+                    {habit.frequencyLabel} · archived {habit.archivedOn ? formatDate(habit.archivedOn, today) : ''} · best streak {habit.bestStreak} · done {habit.totalDone} times
                   </p>
                 </div>
                 <HeatmapGrid name={habit.name} heatmap={habit.heatmap} />
@@ -75,7 +76,7 @@ function HabitCard({ habit, today, apply }: { habit: HabitCardData; today: strin
       if (result.ok) {
         setBackdateError(null);
         if (date) setBackdate('');
-        toast('success', date ? `Logged “${habit.name}” for ${date}.` : `Logged “${habit.name}” for today: streak ${result.data.habit.streak}.`);
+        toast('success', date ? `Logged “${habit.name}” for ${formatDate(date, today)}.` : `Logged “${habit.name}” for today: streak ${result.data.habit.streak}.`);
       } else {
         if (date) setBackdateError(result.error.fields?.date ?? result.error.message);
         toast('error', `${habit.name}: ${result.error.message}`);

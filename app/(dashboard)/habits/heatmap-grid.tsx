@@ -1,3 +1,4 @@
+import { formatDate } from '@/lib/format';
 import type { Heatmap, HeatmapState } from '@/lib/habits/heatmap';
 
 const stateClass: Record<HeatmapState, string> = {
@@ -13,10 +14,6 @@ export const stateLabel: Record<HeatmapState, string> = {
   due: 'due today, not logged yet',
   'not-due': 'not due',
 };
-
-// The dates are local calendar dates: formatted as UTC so the server and the browser agree.
-const weekdayFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short' });
-const weekday = (date: string) => weekdayFormat.format(new Date(`${date}T00:00:00Z`));
 
 /**
  * The last 12 weeks of one habit: one column per Monday-based week, today last. Screen readers get
@@ -36,7 +33,7 @@ export function HeatmapGrid({ name, heatmap }: { name: string; heatmap: Heatmap 
       {heatmap.cells.map((cell) => (
         <span
           key={cell.date}
-          title={`${cell.date} (${weekday(cell.date)}): ${stateLabel[cell.state]}`}
+          title={`${formatDate(cell.date)}: ${stateLabel[cell.state]}`}
           data-date={cell.date}
           data-state={cell.state}
           className={`size-3 rounded-[2px] ${stateClass[cell.state]}`}

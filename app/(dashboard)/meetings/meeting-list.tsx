@@ -5,7 +5,7 @@ import { EditFormActions, Field, smallButtonClass } from '@/components/field';
 import { useToast } from '@/components/toast';
 import type { MeetingView } from '@/lib/meetings/service';
 import type { ActionResult } from '../run-action';
-import { addCalendarDays, formatWallDateTime } from '../tasks/local-dates';
+import { addCalendarDays, formatWallDateTime } from '@/lib/format';
 import { archiveMeetingAction, markMeetingHeldAction, type MeetingFormValues, updateMeetingAction } from './actions';
 import { CadenceFields, cadenceText, namedIntervals } from './cadence-fields';
 import { unreachableError } from '../call-action';

@@ -2,7 +2,9 @@
 
 import { type FormEvent, useRef, useState, useTransition } from 'react';
 import { buttonClass, Field } from '@/components/field';
+import { timeInputProps } from '@/components/time-input';
 import { useToast } from '@/components/toast';
+import { tidyTime } from '@/lib/format';
 import { createMeetingAction, type MeetingFormValues } from './actions';
 import { CadenceFields } from './cadence-fields';
 
@@ -20,7 +22,7 @@ export function NewMeetingForm() {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     startTransition(async () => {
-      const result = await createMeetingAction(values).catch(() => null);
+      const result = await createMeetingAction({ ...values, time: tidyTime(values.time) ?? values.time }).catch(() => null);
       if (result?.ok) {
         setValues(empty);
         setErrors({});
@@ -50,7 +52,7 @@ export function NewMeetingForm() {
             errors={errors}
           />
           <Field label="Length (minutes)" name="durationMinutes" inputMode="numeric" value={values.durationMinutes} onChange={set('durationMinutes')} error={errors.durationMinutes} />
-          <Field label="Preferred time" name="time" type="time" value={values.time} onChange={set('time')} error={errors.time} />
+          <Field label="Preferred time" name="time" {...timeInputProps(values.time, (time) => setValues((v) => ({ ...v, time })))} error={errors.time} />
         </div>
         {errors.form ? (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400">

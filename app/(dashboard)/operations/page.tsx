@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { formatDateTime } from '@/lib/format';
 import { requireSessionUser } from '@/lib/identity/session';
 import { listDeadLetters, outboxOverview } from '@/lib/outbox/operations';
 import { type DeadLetterItem, DeadLetters } from './dead-letters';
@@ -20,14 +21,15 @@ function formatLag(seconds: number): string {
 export default async function OperationsPage() {
   const user = await requireSessionUser(); // the layout already let only admins through
   const [overview, dead] = await Promise.all([outboxOverview(), listDeadLetters(deadLetterLimit)]);
-  const when = new Intl.DateTimeFormat('en-GB', { timeZone: user.timeZone, dateStyle: 'medium', timeStyle: 'medium' });
+  // To the second: an admin matches these against log lines.
+  const when = (instant: Date) => formatDateTime(instant, user.timeZone, { seconds: true });
   const items: DeadLetterItem[] = dead.map((d) => ({
     eventId: d.eventId,
     eventType: d.eventType,
     aggregate: `${d.aggregateType}/${d.aggregateId}`,
     attempts: d.retryCount,
     lastError: d.lastError,
-    created: when.format(d.createdAt),
+    created: when(d.createdAt),
   }));
   const stats = [
     { label: 'Pending', value: String(overview.pending), testId: 'stat-pending' },
@@ -62,7 +64,7 @@ export default async function OperationsPage() {
           ))}
         </dl>
         <p className="text-xs text-slate-600 dark:text-slate-400">
-          As of {when.format(new Date())}. Published events are deleted after the retention period, so that count is what the table still holds.
+          As of <span data-testid="as-of">{when(new Date())}</span>. Published events are deleted after the retention period, so that count is what the table still holds.
         </p>
       </section>
       <DeadLetters items={items} />

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { formatDateTime } from '@/lib/format';
 import { getProfile } from '@/lib/identity/profile';
 import { sessionContext } from '@/lib/identity/session';
 import { listAccessTokens } from '@/lib/identity/tokens';
@@ -28,7 +29,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           prefix: t.prefix,
           scopes: t.scopes,
           createdAt: t.createdAt.toISOString(),
-          lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+          lastUsed: t.lastUsedAt ? formatDateTime(t.lastUsedAt, user.timeZone) : null,
           revokedAt: t.revokedAt?.toISOString() ?? null,
         }))}
       />

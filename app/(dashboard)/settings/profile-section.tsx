@@ -2,12 +2,11 @@
 
 import { type FormEvent, useMemo, useState, useTransition } from 'react';
 import { buttonClass, Field } from '@/components/field';
+import { timeInputProps } from '@/components/time-input';
 import { useToast } from '@/components/toast';
+import { tidyTime, weekdayNames } from '@/lib/format';
 import type { Hours, Profile } from '@/lib/identity/profile';
 import { updateProfileAction } from './profile-actions';
-
-// Not imported from lib/identity/schemas: that module would pull zod into the page's client bundle.
-const weekdayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** Monday first, as people read a week; the stored weekday stays 0 = Sunday. */
 const displayOrder = [1, 2, 3, 4, 5, 6, 0];
@@ -19,10 +18,14 @@ interface DayRow extends Hours {
   working: boolean;
 }
 
-// <input type="time"> cannot hold 24:00: midnight at the end of the day is shown, and typed, as 00:00
-// (an end of 00:00 could mean nothing else, since the end must come after the start).
-const endForInput = (end: string) => (end === '24:00' ? '00:00' : end);
-const endFromInput = (end: string) => (end === '00:00' ? '24:00' : end);
+// Times are sent tidied (9 → 09:00, as the field shows on leaving it; Enter saves without leaving it),
+// or as typed when they are no time, so the server's message names them. Midnight at the end of the
+// day is shown as 24:00 and may be typed as 00:00 too (an end of 00:00 could mean nothing else).
+const startFromInput = (start: string) => tidyTime(start) ?? start;
+const endFromInput = (end: string) => {
+  const tidy = tidyTime(end);
+  return tidy === '00:00' ? '24:00' : (tidy ?? end);
+};
 
 const inputClass =
   'block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm shadow-sm focus:border-indigo-600 focus:ring-1 focus:ring-indigo-600 disabled:bg-slate-100 disabled:text-slate-600 aria-invalid:border-red-600 dark:border-slate-700 dark:bg-slate-900 dark:disabled:bg-slate-800 dark:disabled:text-slate-400';
@@ -35,9 +38,9 @@ export function ProfileSection({ email, profile, timeZones }: { email: string | 
   const [pending, startTransition] = useTransition();
   const [timeZone, setTimeZone] = useState(profile.timeZone);
   const [days, setDays] = useState<DayRow[]>(() =>
-    profile.workingHours.map((hours) => (hours ? { working: true, start: hours.start, end: endForInput(hours.end) } : { working: false, ...defaultDay })),
+    profile.workingHours.map((hours) => (hours ? { working: true, ...hours } : { working: false, ...defaultDay })),
   );
-  const [personal, setPersonal] = useState<Hours>({ start: profile.personalHours.start, end: endForInput(profile.personalHours.end) });
+  const [personal, setPersonal] = useState<Hours>(profile.personalHours);
   const [errors, setErrors] = useState<Record<string, string>>({});
 
   // The zone in use (or just picked from the browser) is always offered, even as an alias the list lacks.
@@ -49,8 +52,8 @@ export function ProfileSection({ email, profile, timeZones }: { email: string | 
     event.preventDefault();
     const input = {
       timeZone,
-      workingHours: days.map((row) => (row.working ? { start: row.start, end: endFromInput(row.end) } : null)),
-      personalHours: { start: personal.start, end: endFromInput(personal.end) },
+      workingHours: days.map((row) => (row.working ? { start: startFromInput(row.start), end: endFromInput(row.end) } : null)),
+      personalHours: { start: startFromInput(personal.start), end: endFromInput(personal.end) },
     };
     startTransition(async () => {
       try {
@@ -117,7 +120,7 @@ export function ProfileSection({ email, profile, timeZones }: { email: string | 
         <fieldset className="space-y-2">
           <legend className="text-sm font-medium">Working hours</legend>
           <p id="working-hours-hint" className="text-xs text-slate-600 dark:text-slate-400">
-            Untick a day to make it a day off. An end of 00:00 (12:00 AM) means midnight.
+            Untick a day to make it a day off. Times are 24-hour (HH:MM; ↑ and ↓ step a quarter hour); an end of 24:00 or 00:00 is midnight.
           </p>
           <div className="hidden grid-cols-[10rem_8rem_8rem] gap-x-3 text-xs font-medium text-slate-600 sm:grid dark:text-slate-400" aria-hidden="true">
             <span>Working day</span>
@@ -148,10 +151,8 @@ export function ProfileSection({ email, profile, timeZones }: { email: string | 
                     </label>
                     <input
                       id={`working-hours-${weekday}-start`}
-                      type="time"
-                      value={row.start}
+                      {...timeInputProps(row.start, (start) => changeDay(weekday, { start }))}
                       disabled={!row.working}
-                      onChange={(event) => changeDay(weekday, { start: event.target.value })}
                       aria-invalid={error ? true : undefined}
                       aria-describedby={error ? errorId : undefined}
                       className={inputClass}
@@ -161,10 +162,8 @@ export function ProfileSection({ email, profile, timeZones }: { email: string | 
                     </label>
                     <input
                       id={`working-hours-${weekday}-end`}
-                      type="time"
-                      value={row.end}
+                      {...timeInputProps(row.end, (end) => changeDay(weekday, { end }), { endOfDay: true })}
                       disabled={!row.working}
-                      onChange={(event) => changeDay(weekday, { end: event.target.value })}
                       aria-invalid={error ? true : undefined}
                       aria-describedby={error ? errorId : 'working-hours-hint'}
                       className={inputClass}
@@ -192,17 +191,13 @@ export function ProfileSection({ email, profile, timeZones }: { email: string | 
             <Field
               label="Personal hours start"
               name="personalStart"
-              type="time"
-              value={personal.start}
-              onChange={(event) => setPersonal((hours) => ({ ...hours, start: event.target.value }))}
+              {...timeInputProps(personal.start, (start) => setPersonal((hours) => ({ ...hours, start })))}
               aria-invalid={errors.personalHours ? true : undefined}
             />
             <Field
               label="Personal hours end"
               name="personalEnd"
-              type="time"
-              value={personal.end}
-              onChange={(event) => setPersonal((hours) => ({ ...hours, end: event.target.value }))}
+              {...timeInputProps(personal.end, (end) => setPersonal((hours) => ({ ...hours, end })), { endOfDay: true })}
               error={errors.personalHours}
             />
           </div>

@@ -10,7 +10,8 @@ interface TokenRow {
   prefix: string;
   scopes: string[];
   createdAt: string;
-  lastUsedAt: string | null;
+  /** When it was last used, in the user's zone (lib/format.ts); formatted by the server, so the browser's zone never enters. */
+  lastUsed: string | null;
   revokedAt: string | null;
 }
 
@@ -86,7 +87,7 @@ export function TokensSection({ tokens }: { tokens: TokenRow[] }) {
                 <td className="py-2">{token.name}</td>
                 <td className="py-2 font-mono">{token.prefix}…</td>
                 <td className="py-2">{token.scopes.join(', ')}</td>
-                <td className="py-2">{token.lastUsedAt ? new Date(token.lastUsedAt).toLocaleString() : 'never'}</td>
+                <td className="py-2">{token.lastUsed ?? 'never'}</td>
                 <td className="py-2 text-right">
                   {token.revokedAt ? (
                     <span className="text-slate-500">revoked</span>

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { type FormEvent, type KeyboardEvent, useEffect, useMemo, useOptimistic, useRef, useState, useTransition } from 'react';
 import { EditFormActions, Field, smallButtonClass } from '@/components/field';
+import { timeInputProps } from '@/components/time-input';
 import { useToast } from '@/components/toast';
 import type { TaskView } from '@/lib/tasks/service';
 import type { ActionResult } from '../run-action';
@@ -15,7 +16,7 @@ import {
   type TaskFormValues,
   updateTaskAction,
 } from './actions';
-import { formatWallDateTime, wallParts } from './local-dates';
+import { formatWallDateTime, tidyTime, wallParts } from '@/lib/format';
 import { priorityLabel, PrioritySelect } from './priority-select';
 import { unreachableError } from '../call-action';
 
@@ -32,7 +33,7 @@ const isOpen = (status: TaskView['status']) => status === 'pending' || status ==
 /** Overdue as far as the browser can tell before the server answers (by date; the server refines it). */
 const roughlyOverdue = (due: string | null, today: string) => due !== null && wallParts(due).date < today;
 
-/** The editor's inputs for a task as it is (a due with a time keeps it, for a date-time input). */
+/** The editor's inputs for a task as it is (a due with a time keeps it: YYYY-MM-DDTHH:MM). */
 const draftOf = (task: TaskView): Draft => ({
   title: task.title,
   priority: task.priority,
@@ -288,9 +289,15 @@ function TaskEditor({ task, editing, onSave, onCancel }: { task: TaskView; editi
   const { errors } = editing;
   const id = (field: string) => `edit-${task.id}-${field}`;
 
+  // A due with a time of day (set through the API) is edited as a date and a 24-hour time, like every time in Orbita.
+  const withTime = editing.draft.due.length > 10;
+  const dueDate = draft.due.slice(0, 10);
+  const dueTime = draft.due.slice(11);
+  const setDue = (date: string, time: string) => setDraft((d) => ({ ...d, due: withTime && date ? `${date}T${time}` : date }));
+
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    onSave(draft);
+    onSave(withTime && dueDate ? { ...draft, due: `${dueDate}T${tidyTime(dueTime) ?? dueTime}` } : draft);
   };
   const escape = (event: KeyboardEvent<HTMLFormElement>) => {
     if (event.key === 'Escape') {
@@ -302,7 +309,7 @@ function TaskEditor({ task, editing, onSave, onCancel }: { task: TaskView; editi
   return (
     <li className="p-3" data-testid="task-editor">
       <form noValidate onSubmit={submit} onKeyDown={escape} aria-label={`Edit ${task.title}`} className="space-y-3">
-        <div className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_8rem_8rem_11rem]">
+        <div className={`grid gap-3 ${withTime ? 'sm:grid-cols-[minmax(0,1fr)_8rem_8rem_11rem_6rem]' : 'sm:grid-cols-[minmax(0,1fr)_8rem_8rem_11rem]'}`}>
           <Field ref={titleInput} id={id('title')} label="Title" name="title" value={draft.title} onChange={set('title')} error={errors.title} autoComplete="off" />
           <PrioritySelect id={id('priority')} value={draft.priority} onChange={(priority) => setDraft((d) => ({ ...d, priority }))} error={errors.priority} />
           <Field
@@ -314,15 +321,8 @@ function TaskEditor({ task, editing, onSave, onCancel }: { task: TaskView; editi
             onChange={set('durationMinutes')}
             error={errors.durationMinutes}
           />
-          <Field
-            id={id('due')}
-            label="Due"
-            name="due"
-            type={editing.draft.due.length > 10 ? 'datetime-local' : 'date'}
-            value={draft.due}
-            onChange={set('due')}
-            error={errors.due}
-          />
+          <Field id={id('due')} label="Due" name="due" type="date" value={dueDate} onChange={(event) => setDue(event.target.value, dueTime)} error={errors.due} />
+          {withTime ? <Field id={id('due-time')} label="Due time" name="dueTime" {...timeInputProps(dueTime, (time) => setDue(dueDate, time))} /> : null}
         </div>
         <EditFormActions formError={errors.form} onCancel={onCancel} />
       </form>

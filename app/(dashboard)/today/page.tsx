@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { habitsDueToday } from '@/lib/habits/service';
 import { sessionContext } from '@/lib/identity/session';
 import { type BlockView, scheduleDay } from '@/lib/scheduling/blocks';
+import { formatDate } from '@/lib/format';
 import { addDays, isCalendarDate, localDate, localMinuteOf, parseMinute } from '@/lib/time';
 import { HabitsDue } from './habits-due';
 import { PlanDay } from './plan-day';
@@ -41,7 +42,7 @@ export default async function TodayPage({ searchParams }: { searchParams: Promis
   // One query per kind of data, side by side; habits "due today" only make sense on today.
   const [day, habits] = await Promise.all([scheduleDay(readCtx, { date }), isToday ? habitsDueToday(readCtx) : Promise.resolve([])]);
 
-  const dayLabel = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(`${date}T12:00:00Z`));
+  const dayLabel = formatDate(date);
   const blocks = day.blocks.map((block) => timelineBlock(block, date));
   const workingHours = day.workingHours ? { start: parseMinute(day.workingHours.start) ?? 0, end: parseMinute(day.workingHours.end) ?? 1440 } : null;
 
@@ -71,8 +72,24 @@ export default async function TodayPage({ searchParams }: { searchParams: Promis
         </nav>
       </div>
 
-      <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
-        <section aria-labelledby="schedule-heading" className="min-w-0 space-y-3">
+      {/* Quick add and Plan my day come first (on a phone they are above the timeline); from lg the timeline is the left column. */}
+      <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem] lg:grid-rows-[auto_1fr]">
+        <div className="min-w-0 space-y-8 lg:col-start-2 lg:row-start-1">
+          <section aria-labelledby="quick-add-heading" className="space-y-2">
+            <h2 id="quick-add-heading" className="text-lg font-semibold">
+              Quick add
+            </h2>
+            <QuickAdd today={today} />
+          </section>
+          <section aria-labelledby="plan-heading" className="space-y-2">
+            <h2 id="plan-heading" className="text-lg font-semibold">
+              Plan my day
+            </h2>
+            <PlanDay date={isToday ? undefined : date} />
+          </section>
+        </div>
+
+        <section aria-labelledby="schedule-heading" className="min-w-0 space-y-3 lg:col-start-1 lg:row-span-2 lg:row-start-1">
           <h2 id="schedule-heading" className="text-lg font-semibold">
             Schedule
           </h2>
@@ -88,28 +105,14 @@ export default async function TodayPage({ searchParams }: { searchParams: Promis
           )}
         </section>
 
-        <div className="min-w-0 space-y-8">
-          <section aria-labelledby="quick-add-heading" className="space-y-2">
-            <h2 id="quick-add-heading" className="text-lg font-semibold">
-              Quick add
+        {isToday ? (
+          <section aria-labelledby="habits-heading" className="min-w-0 space-y-2 lg:col-start-2 lg:row-start-2">
+            <h2 id="habits-heading" className="text-lg font-semibold">
+              Habits due today
             </h2>
-            <QuickAdd today={today} />
+            <HabitsDue habits={habits.map((h) => ({ id: h.id, name: h.name, durationMinutes: h.durationMinutes, streak: h.streak, doneToday: h.doneToday }))} />
           </section>
-          <section aria-labelledby="plan-heading" className="space-y-2">
-            <h2 id="plan-heading" className="text-lg font-semibold">
-              Plan my day
-            </h2>
-            <PlanDay date={isToday ? undefined : date} />
-          </section>
-          {isToday ? (
-            <section aria-labelledby="habits-heading" className="space-y-2">
-              <h2 id="habits-heading" className="text-lg font-semibold">
-                Habits due today
-              </h2>
-              <HabitsDue habits={habits.map((h) => ({ id: h.id, name: h.name, durationMinutes: h.durationMinutes, streak: h.streak, doneToday: h.doneToday }))} />
-            </section>
-          ) : null}
-        </div>
+        ) : null}
       </div>
     </div>
   );

@@ -16,28 +16,22 @@ export interface TimelineBlock {
 export const pxPerMinute = 1.6;
 /** The shortest drawn block (about 19 minutes), tall enough for one row of text and buttons. */
 export const minBlockPx = 30;
+/** The timeline's box: at most the viewport's height below the page heading; longer days scroll inside it. */
+export const timelineBoxHeight = 'max-h-[max(18rem,calc(100dvh-16rem))]';
 /** Working hours for a day without them. */
 export const defaultDayRange = { start: 8 * 60, end: 18 * 60 };
 
-export const formatMinute = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-
-export function parseHHMM(text: string): number | null {
-  const match = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
-  if (!match) return null;
-  const minute = Number(match[1]) * 60 + Number(match[2]);
-  return Number(match[2]) < 60 && minute <= 1440 ? minute : null;
-}
-
-/** The rows shown: the working hours widened to whole hours, to every block and to now (so today always shows the now-line). */
-export function dayRange(workingHours: { start: number; end: number } | null, blocks: TimelineBlock[], nowMinute: number | null = null): { start: number; end: number } {
+/**
+ * The rows shown: the working day, widened to every block, in whole hours — from the earlier of the
+ * working start and the first block to the later of the working end and the last block. Now does
+ * not widen it (a day seen at 00:30 is not nine empty hours from midnight): the now-line shows only
+ * when now falls inside.
+ */
+export function dayRange(workingHours: { start: number; end: number } | null, blocks: TimelineBlock[]): { start: number; end: number } {
   let { start, end } = workingHours ?? defaultDayRange;
   for (const block of blocks) {
     start = Math.min(start, block.startMinute);
     end = Math.max(end, block.endMinute);
-  }
-  if (nowMinute !== null) {
-    start = Math.min(start, nowMinute);
-    end = Math.max(end, nowMinute + 1);
   }
   return { start: Math.floor(start / 60) * 60, end: Math.min(1440, Math.ceil(end / 60) * 60) };
 }

@@ -1,10 +1,12 @@
 'use client';
 
-import { type FormEvent, useEffect, useOptimistic, useState, useTransition } from 'react';
+import { type FormEvent, useEffect, useOptimistic, useRef, useState, useTransition } from 'react';
+import { timeInputProps } from '@/components/time-input';
 import { useToast } from '@/components/toast';
+import { formatMinute, parseMinute, tidyTime, wallClock } from '@/lib/format';
 import { completeBlockAction, moveBlockAction, removeBlockAction } from '../schedule-actions';
 import { callAction } from '../call-action';
-import { dayRange, formatMinute, minBlockPx, parseHHMM, placeInLanes, pxPerMinute, type TimelineBlock } from './timeline-layout';
+import { dayRange, minBlockPx, placeInLanes, pxPerMinute, type TimelineBlock, timelineBoxHeight } from './timeline-layout';
 
 /** Colour and a text label per type, so the type never depends on colour alone. */
 const typeStyle: Record<TimelineBlock['type'], { label: string; card: string; badge: string }> = {
@@ -38,19 +40,12 @@ function applyChange(blocks: TimelineBlock[], change: Change): TimelineBlock[] {
   });
 }
 
-/** Minutes after midnight now in `timeZone` (the browser's clock, the user's zone). */
-function currentMinute(timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date());
-  const value = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return value('hour') * 60 + value('minute');
-}
-
 /** The now-line: placed from the server's "now" (so the first paint matches), then kept current every minute. */
 function useNowMinute(initial: number, timeZone: string, live: boolean): number {
   const [minute, setMinute] = useState(initial);
   useEffect(() => {
     if (!live) return;
-    const tick = () => setMinute(currentMinute(timeZone));
+    const tick = () => setMinute(wallClock(Date.now(), timeZone).minute);
     let timer: ReturnType<typeof setInterval> | undefined;
     // First tick on the next minute boundary, then every minute.
     const align = setTimeout(() => {
@@ -81,8 +76,8 @@ export function Timeline({ blocks, workingHours, dayLabel, timeZone, nowMinute }
   const [movingId, setMovingId] = useState<string | null>(null);
   const now = useNowMinute(nowMinute ?? 0, timeZone, nowMinute !== null);
 
-  // The range follows the server's blocks (and now), not the optimistic ones, so a move never reflows the rows.
-  const range = dayRange(workingHours, blocks, nowMinute);
+  // The range follows the server's blocks, not the optimistic ones, so a move never reflows the rows.
+  const range = dayRange(workingHours, blocks);
   const height = (range.end - range.start) * pxPerMinute;
   const top = (minute: number) => (minute - range.start) * pxPerMinute;
   const hours = Array.from({ length: (range.end - range.start) / 60 + 1 }, (_, i) => range.start + i * 60);
@@ -117,107 +112,128 @@ export function Timeline({ blocks, workingHours, dayLabel, timeZone, nowMinute }
 
   const placed = placeInLanes(shown);
   const moving = shown.find((b) => b.id === movingId) ?? null;
+  const nowShown = nowMinute !== null && now >= range.start && now <= range.end;
+
+  // On load the box scrolls to the now-line (a third of the way down), not the page: the heading and Quick add stay where they are.
+  const scroller = useRef<HTMLDivElement>(null);
+  const nowTop = nowShown ? top(now) : null;
+  const initialNowTop = useRef(nowTop);
+  useEffect(() => {
+    const box = scroller.current;
+    if (box && initialNowTop.current !== null) box.scrollTop = Math.max(0, initialNowTop.current - box.clientHeight / 3);
+  }, []);
 
   return (
-    <div className="relative" style={{ height }} data-testid="timeline" aria-busy={pending || undefined}>
-      {hours.map((minute) => (
-        <div key={minute} aria-hidden="true" className="absolute inset-x-0 flex items-start" style={{ top: top(minute) }}>
-          <span className="w-12 -translate-y-1/2 pr-2 text-right text-xs tabular-nums text-slate-600 dark:text-slate-400">{minute < 1440 ? formatMinute(minute) : '24:00'}</span>
-          <span className="flex-1 border-t border-slate-200 dark:border-slate-800" />
-        </div>
-      ))}
+    <div
+      ref={scroller}
+      role="region"
+      aria-label="Timeline"
+      tabIndex={0}
+      data-testid="timeline-scroll"
+      className={`${timelineBoxHeight} overflow-y-auto rounded-lg pt-2`}
+    >
+      <div className="relative mb-2" style={{ height }} data-testid="timeline" aria-busy={pending || undefined}>
+        {hours.map((minute) => (
+          <div key={minute} aria-hidden="true" className="absolute inset-x-0 flex items-start" style={{ top: top(minute) }}>
+            <span className="w-12 -translate-y-1/2 pr-2 text-right text-xs tabular-nums text-slate-600 dark:text-slate-400" data-testid="timeline-hour">
+              {formatMinute(minute)}
+            </span>
+            <span className="flex-1 border-t border-slate-200 dark:border-slate-800" />
+          </div>
+        ))}
 
-      <ol aria-label={`Blocks on ${dayLabel}`} className="contents">
-        {placed.map(({ block, lane, lanes }) => {
-          const style = typeStyle[block.type];
-          const status = statusBadge[block.status];
-          const blockTop = top(block.startMinute);
-          const blockHeight = Math.max(minBlockPx, (block.endMinute - block.startMinute) * pxPerMinute) - 2;
-          const time = `${formatMinute(block.startMinute)}–${formatMinute(block.endMinute)}`;
-          return (
-            <li
-              key={block.id}
-              data-testid="timeline-block"
-              data-block-id={block.id}
-              data-status={block.status}
-              className={`absolute overflow-hidden rounded-md border-l-4 px-2 py-0.5 text-sm text-slate-900 shadow-sm dark:text-slate-100 ${style.card}`}
-              style={{
-                top: blockTop + 1,
-                height: blockHeight,
-                left: `calc(${gutter} + (100% - ${gutter}) * ${lane / lanes})`,
-                width: `calc((100% - ${gutter}) / ${lanes} - 4px)`,
-              }}
-            >
-              <div className="flex h-6 items-center gap-1.5">
-                <span className={`shrink-0 rounded px-1 text-xs font-medium ${style.badge}`}>{style.label}</span>
-                {/* On a phone the row keeps its width for the title; the time is on the second line (and the block's place on the grid). */}
-                <span className="sr-only text-xs tabular-nums sm:not-sr-only sm:shrink-0" data-testid="block-time">
-                  {time}
-                </span>
-                <span title={block.title} className={`min-w-0 flex-1 truncate font-medium ${block.status === 'completed' ? 'line-through' : ''}`}>
-                  {block.title}
-                </span>
-                {status ? <span className={`shrink-0 text-xs font-semibold ${status.className}`}>{status.label}</span> : null}
-                {block.imported ? (
-                  <span className="shrink-0 text-xs text-slate-700 dark:text-slate-300">Imported</span>
-                ) : (
-                  <>
-                    {block.status === 'planned' ? (
-                      <button type="button" className={smallButton} disabled={pending} onClick={() => complete(block)} aria-label={`Complete ${block.title}`} title="Complete">
-                        ✓
+        <ol aria-label={`Blocks on ${dayLabel}`} className="contents">
+          {placed.map(({ block, lane, lanes }) => {
+            const style = typeStyle[block.type];
+            const status = statusBadge[block.status];
+            const blockTop = top(block.startMinute);
+            const blockHeight = Math.max(minBlockPx, (block.endMinute - block.startMinute) * pxPerMinute) - 2;
+            const time = `${formatMinute(block.startMinute)}–${formatMinute(block.endMinute)}`;
+            return (
+              <li
+                key={block.id}
+                data-testid="timeline-block"
+                data-block-id={block.id}
+                data-status={block.status}
+                className={`absolute overflow-hidden rounded-md border-l-4 px-2 py-0.5 text-sm text-slate-900 shadow-sm dark:text-slate-100 ${style.card}`}
+                style={{
+                  top: blockTop + 1,
+                  height: blockHeight,
+                  left: `calc(${gutter} + (100% - ${gutter}) * ${lane / lanes})`,
+                  width: `calc((100% - ${gutter}) / ${lanes} - 4px)`,
+                }}
+              >
+                <div className="flex h-6 items-center gap-1.5">
+                  <span className={`shrink-0 rounded px-1 text-xs font-medium ${style.badge}`}>{style.label}</span>
+                  {/* On a phone the row keeps its width for the title; the time is on the second line (and the block's place on the grid). */}
+                  <span className="sr-only text-xs tabular-nums sm:not-sr-only sm:shrink-0" data-testid="block-time">
+                    {time}
+                  </span>
+                  <span title={block.title} className={`min-w-0 flex-1 truncate font-medium ${block.status === 'completed' ? 'line-through' : ''}`}>
+                    {block.title}
+                  </span>
+                  {status ? <span className={`shrink-0 text-xs font-semibold ${status.className}`}>{status.label}</span> : null}
+                  {block.imported ? (
+                    <span className="shrink-0 text-xs text-slate-700 dark:text-slate-300">Imported</span>
+                  ) : (
+                    <>
+                      {block.status === 'planned' ? (
+                        <button type="button" className={smallButton} disabled={pending} onClick={() => complete(block)} aria-label={`Complete ${block.title}`} title="Complete">
+                          ✓
+                        </button>
+                      ) : null}
+                      {block.status === 'completed' ? null : (
+                        <button
+                          type="button"
+                          id={`move-${block.id}`}
+                          className={smallButton}
+                          disabled={pending}
+                          onClick={() => setMovingId(movingId === block.id ? null : block.id)}
+                          aria-label={`Move ${block.title}`}
+                          aria-expanded={movingId === block.id}
+                          aria-controls={movingId === block.id ? 'move-form' : undefined}
+                          title="Move"
+                        >
+                          Move
+                        </button>
+                      )}
+                      <button type="button" className={smallButton} disabled={pending} onClick={() => remove(block)} aria-label={`Remove ${block.title}`} title="Remove">
+                        ✕
                       </button>
-                    ) : null}
-                    {block.status === 'completed' ? null : (
-                      <button
-                        type="button"
-                        id={`move-${block.id}`}
-                        className={smallButton}
-                        disabled={pending}
-                        onClick={() => setMovingId(movingId === block.id ? null : block.id)}
-                        aria-label={`Move ${block.title}`}
-                        aria-expanded={movingId === block.id}
-                        aria-controls={movingId === block.id ? 'move-form' : undefined}
-                        title="Move"
-                      >
-                        Move
-                      </button>
-                    )}
-                    <button type="button" className={smallButton} disabled={pending} onClick={() => remove(block)} aria-label={`Remove ${block.title}`} title="Remove">
-                      ✕
-                    </button>
-                  </>
-                )}
-              </div>
-              {block.minutes >= 40 ? (
-                <p aria-hidden="true" className="truncate text-xs text-slate-700 dark:text-slate-300">
-                  <span className="tabular-nums sm:hidden">{time} · </span>
-                  {block.minutes} min
-                </p>
-              ) : null}
-            </li>
-          );
-        })}
-      </ol>
+                    </>
+                  )}
+                </div>
+                {block.minutes >= 40 ? (
+                  <p aria-hidden="true" className="truncate text-xs text-slate-700 dark:text-slate-300">
+                    <span className="tabular-nums sm:hidden">{time} · </span>
+                    {block.minutes} min
+                  </p>
+                ) : null}
+              </li>
+            );
+          })}
+        </ol>
 
-      {moving ? (
-        <MoveForm
-          key={moving.id}
-          block={moving}
-          top={top(moving.startMinute) + Math.max(minBlockPx, (moving.endMinute - moving.startMinute) * pxPerMinute) + 2}
-          onMove={(minute) => move(moving, minute)}
-          onCancel={() => {
-            setMovingId(null);
-            document.getElementById(`move-${moving.id}`)?.focus();
-          }}
-        />
-      ) : null}
+        {moving ? (
+          <MoveForm
+            key={moving.id}
+            block={moving}
+            top={top(moving.startMinute) + Math.max(minBlockPx, (moving.endMinute - moving.startMinute) * pxPerMinute) + 2}
+            onMove={(minute) => move(moving, minute)}
+            onCancel={() => {
+              setMovingId(null);
+              document.getElementById(`move-${moving.id}`)?.focus();
+            }}
+          />
+        ) : null}
 
-      {nowMinute !== null && now >= range.start && now <= range.end ? (
-        <div data-testid="now-line" className="pointer-events-none absolute right-0 z-10 border-t-2 border-red-600" style={{ top: top(now), left: gutter }}>
-          <span aria-hidden="true" className="absolute -left-1.5 -top-[5px] h-2 w-2 rounded-full bg-red-600" />
-          <span className="sr-only">Now {formatMinute(now)}</span>
-        </div>
-      ) : null}
+        {nowTop !== null ? (
+          <div data-testid="now-line" className="pointer-events-none absolute right-0 z-10 border-t-2 border-red-600" style={{ top: nowTop, left: gutter }}>
+            <span aria-hidden="true" className="absolute -left-1.5 -top-[5px] h-2 w-2 rounded-full bg-red-600" />
+            <span className="sr-only">Now {formatMinute(now)}</span>
+          </div>
+        ) : null}
+      </div>
     </div>
   );
 }
@@ -229,7 +245,7 @@ function MoveForm({ block, top, onMove, onCancel }: { block: TimelineBlock; top:
   const duration = block.endMinute - block.startMinute;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const start = parseHHMM(value);
+    const start = parseMinute(tidyTime(value) ?? value);
     if (start === null || start >= 1440) return setError('Enter a start time as HH:MM, e.g. 14:30.');
     if (start + duration > 1440) return setError(`A ${duration}-minute block starting then would run past midnight.`);
     if (start === block.startMinute) return onCancel();
@@ -252,10 +268,8 @@ function MoveForm({ block, top, onMove, onCancel }: { block: TimelineBlock; top:
           </label>
           <input
             id="move-start"
-            type="time"
+            {...timeInputProps(value, setValue)}
             autoFocus
-            value={value}
-            onChange={(event) => setValue(event.target.value)}
             aria-invalid={error ? true : undefined}
             aria-describedby={error ? 'move-start-error move-start-hint' : 'move-start-hint'}
             className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"

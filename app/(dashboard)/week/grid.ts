@@ -55,12 +55,6 @@ export interface Segment {
 
 export const isMovable = (block: GridBlock) => !block.imported && block.status !== 'completed';
 
-export function formatMinute(minute: number): string {
-  const h = Math.floor(minute / 60);
-  const m = minute % 60;
-  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
-}
-
 /** Splits blocks into per-day segments (clipped to each day) and gives overlapping ones side-by-side lanes. */
 export function layoutSegments(blocks: GridBlock[]): Segment[] {
   const segments: Segment[] = [];

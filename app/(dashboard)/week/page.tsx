@@ -3,15 +3,12 @@ import Link from 'next/link';
 import { sessionContext } from '@/lib/identity/session';
 import { type BlockView, scheduleWeek } from '@/lib/scheduling/blocks';
 import { scheduleWeekSchema } from '@/lib/scheduling/schemas';
+import { formatDateRange, weekdayOfDate } from '@/lib/format';
 import { addDays, daysBetween, localDate, parseMinute } from '@/lib/time';
 import { type GridBlock, type GridDay, gridRange } from './grid';
 import { WeekGrid } from './week-grid';
 
 export const metadata: Metadata = { title: 'Week' };
-
-/** Dates are calendar dates (YYYY-MM-DD): formatting them in UTC keeps the process zone out of it. */
-const format = (date: string, options: Intl.DateTimeFormatOptions) =>
-  new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', ...options }).format(new Date(`${date}T00:00:00Z`));
 
 /** The block's start and end as wall-clock minutes after the local midnight of its start date. */
 function gridBlock(block: BlockView, weekStart: string): GridBlock {
@@ -29,13 +26,6 @@ function gridBlock(block: BlockView, weekStart: string): GridBlock {
   };
 }
 
-function rangeTitle(start: string, end: string): string {
-  const sameMonth = start.slice(0, 7) === end.slice(0, 7);
-  const sameYear = start.slice(0, 4) === end.slice(0, 4);
-  const from = format(start, sameMonth ? { day: 'numeric' } : sameYear ? { day: 'numeric', month: 'long' } : { day: 'numeric', month: 'long', year: 'numeric' });
-  return `${from} – ${format(end, { day: 'numeric', month: 'long', year: 'numeric' })}`;
-}
-
 const navLink =
   'rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800';
 
@@ -48,9 +38,9 @@ export default async function WeekPage({ searchParams }: { searchParams: Promise
 
   const days: GridDay[] = week.days.map((day) => ({
     date: day.date,
-    weekday: format(day.date, { weekday: 'long' }),
-    short: format(day.date, { weekday: 'short' }),
-    dayOfMonth: format(day.date, { day: 'numeric' }),
+    weekday: weekdayOfDate(day.date, 'long'),
+    short: weekdayOfDate(day.date, 'short'),
+    dayOfMonth: String(Number(day.date.slice(8, 10))),
     isToday: day.date === today,
     working: day.workingHours ? { start: parseMinute(day.workingHours.start) ?? 0, end: parseMinute(day.workingHours.end) ?? 0 } : null,
   }));
@@ -66,10 +56,10 @@ export default async function WeekPage({ searchParams }: { searchParams: Promise
     <section aria-labelledby="week-heading" className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
+          {/* Read as one phrase ("Week of 7 – 13 Dec 2026"); the dates sit on their own line at every width, so the loading skeleton has the same height. */}
           <h1 id="week-heading" className="text-2xl font-bold">
-            Week<span className="sr-only">, </span>
-            {/* On its own line, at every width, so the loading skeleton has the same height. */}
-            <span className="block text-lg font-normal text-slate-600 dark:text-slate-400">{rangeTitle(week.weekStart, week.weekEnd)}</span>
+            Week<span className="sr-only"> of</span>{' '}
+            <span className="block text-lg font-normal text-slate-600 dark:text-slate-400">{formatDateRange(week.weekStart, week.weekEnd)}</span>
           </h1>
           <p className="text-sm text-slate-600 dark:text-slate-400" id="week-hint">
             Drag a block to move it. With the keyboard: focus a block, press Enter, use the arrow keys (↑↓ 15 minutes, ←→ one day), Enter to drop, Escape to cancel.

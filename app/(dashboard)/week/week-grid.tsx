@@ -3,12 +3,12 @@
 import Link from 'next/link';
 import { type KeyboardEvent, type PointerEvent, useEffect, useOptimistic, useRef, useState, useTransition } from 'react';
 import { useToast } from '@/components/toast';
+import { formatMinute, wallClock } from '@/lib/format';
 import { moveBlockAction } from '../schedule-actions';
 import {
   type BlockKind,
   dayMinutes,
   fitsGrid,
-  formatMinute,
   type GridBlock,
   type GridDay,
   isMovable,
@@ -50,6 +50,11 @@ const typeColour: Record<BlockKind, string> = {
 
 const minutesOf = (block: GridBlock) => block.endMinute - block.startMinute;
 
+/** The shortest drawn box: a quarter hour, tall enough for one line of text. */
+const minBoxPx = snapMinutes * pxPerMinute;
+/** A box this tall shows the title and the times on two lines. */
+const twoLinesPx = 38;
+
 /** HH:MM–HH:MM for a start and a length; an end on the next day says so. */
 function timeRange(start: number, minutes: number): string {
   const end = start + minutes;
@@ -58,18 +63,9 @@ function timeRange(start: number, minutes: number): string {
 
 /** The offset (ms) of `zone` from UTC at instant `ms`. */
 function zoneOffset(ms: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(ms));
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) - (ms - (ms % 1000));
+  const wall = wallClock(ms, zone);
+  const [year, month, day] = wall.date.split('-').map(Number);
+  return Date.UTC(year, month - 1, day, 0, wall.minute, wall.second) - (ms - (ms % 1000));
 }
 
 /** The ISO instant of wall-clock `minute` after midnight of `date` in `zone` (for spans that cross midnight). */
@@ -234,7 +230,7 @@ export function WeekGrid({ days, blocks, range, timeZone }: WeekGridProps) {
 
   const box = (day: number, start: number, end: number, lane = 0, lanes = 1) => ({
     top: (Math.max(start, range.start) - range.start) * pxPerMinute,
-    height: Math.max((Math.min(end, range.end) - Math.max(start, range.start)) * pxPerMinute, 12),
+    height: Math.max((Math.min(end, range.end) - Math.max(start, range.start)) * pxPerMinute, minBoxPx),
     left: `calc(${((day + lane / lanes) * 100) / 7}% + 2px)`,
     width: `calc(${100 / 7 / lanes}% - 4px)`,
   });
@@ -244,24 +240,28 @@ export function WeekGrid({ days, blocks, range, timeZone }: WeekGridProps) {
     const status = [block.type, block.imported ? 'imported' : null, block.status === 'planned' ? null : block.status].filter(Boolean).join(' · ');
     const times = segment.isStart ? timeRange(block.startMinute, minutesOf(block)) : `continued, until ${formatMinute(segment.end)}`;
     const lifted = moving?.id === block.id;
-    const className = `absolute select-none overflow-hidden rounded-md border border-l-4 px-1.5 py-0.5 text-left text-xs leading-4 text-slate-900 dark:text-slate-50 ${typeColour[block.type]} ${
-      block.imported ? 'border-dashed' : ''
-    } ${lifted ? 'ring-2 ring-indigo-600 ring-offset-1 dark:ring-indigo-300' : ''}`;
+    const style = box(segment.day, segment.start, segment.end, segment.lane, segment.lanes);
+    // Too short for two lines (a quarter hour is 15 px): one tighter line with the title; the times
+    // show in the tooltip, and in full when the block has keyboard focus (it grows over its neighbours).
+    const compact = style.height < twoLinesPx;
+    const className = `group absolute select-none overflow-hidden rounded-md border border-l-4 px-1.5 text-left text-xs text-slate-900 dark:text-slate-50 ${
+      compact ? 'py-0 leading-[13px] focus-visible:z-30 focus-visible:h-auto! focus-visible:py-0.5 focus-visible:leading-4' : 'py-0.5 leading-4'
+    } ${typeColour[block.type]} ${block.imported ? 'border-dashed' : ''} ${lifted ? 'ring-2 ring-indigo-600 ring-offset-1 dark:ring-indigo-300' : ''}`;
     const content = (
       <>
-        <span className="block truncate font-medium">
+        <span className={`block truncate font-medium ${compact ? 'group-focus-visible:whitespace-normal' : ''}`}>
           {block.status === 'completed' ? '✓ ' : ''}
           {block.title}
         </span>
-        <span className="block truncate text-slate-700 dark:text-slate-300">
+        <span className={`truncate text-slate-700 dark:text-slate-300 ${compact ? 'hidden group-focus-visible:block' : 'block'}`}>
           {times} · {status}
         </span>
       </>
     );
-    const style = box(segment.day, segment.start, segment.end, segment.lane, segment.lanes);
+    const tooltip = `${block.title}, ${times}`;
     if (!segment.isStart || !isMovable(block)) {
       return (
-        <div key={`${block.id}:${segment.day}`} className={className} style={style} data-testid="week-block" data-block-id={segment.isStart ? block.id : undefined}>
+        <div key={`${block.id}:${segment.day}`} className={className} style={style} title={tooltip} data-testid="week-block" data-block-id={segment.isStart ? block.id : undefined}>
           <span className="sr-only">{days[segment.day].weekday}: </span>
           {content}
         </div>
@@ -275,6 +275,7 @@ export function WeekGrid({ days, blocks, range, timeZone }: WeekGridProps) {
         data-block-id={block.id}
         aria-label={`${block.title}, ${spoken(block, home(block))}, ${status}. Press Enter to move.`}
         aria-describedby="week-hint"
+        title={tooltip}
         className={`${className} cursor-grab touch-none hover:brightness-95 active:cursor-grabbing`}
         style={style}
         onPointerDown={(event) => onPointerDown(event, block)}
