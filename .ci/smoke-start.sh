@@ -9,34 +9,13 @@ cd "$(dirname "$0")/.."
 home="$(mktemp -d)"
 port=3300
 log="$home/start.log"
-pid=""
-cleanup() {
-  [ -n "$pid" ] && kill -INT -- "-$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  rm -rf "$home"
-}
-trap cleanup EXIT
+ready_path=/signin
+# shellcheck source=.ci/embedded-app.sh
+source .ci/embedded-app.sh
+trap cleanup_app EXIT
 
-start() {
-  # Its own process group, so stopping it is exactly a terminal's Ctrl-C (SIGINT to the group).
-  env -u DATABASE_URL -u TEST_DATABASE_URL ORBITA_HOME="$home" PORT=$port setsid npm start >"$log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 300); do
-    if curl -fsS "http://localhost:$port/signin" -o "$home/signin.html" 2>/dev/null; then return 0; fi
-    if ! kill -0 "$pid" 2>/dev/null; then cat "$log"; echo "npm start exited early" >&2; return 1; fi
-    sleep 1
-  done
-  cat "$log"; echo "npm start did not serve /signin in time" >&2; return 1
-}
-stop() {
-  kill -INT -- "-$pid"
-  wait "$pid" || true
-  pid=""
-  if [ -e "$home/embedded.json" ]; then echo "the embedded database was not shut down cleanly" >&2; exit 1; fi
-}
-cli() { env -u DATABASE_URL -u TEST_DATABASE_URL ORBITA_HOME="$home" node bin/orbita.mjs "$@"; }
-
-start
-grep -q 'Sign in' "$home/signin.html" || { echo "/signin did not render the sign-in page" >&2; exit 1; }
+start_app
+grep -q 'Sign in' "$home/ready.out" || { echo "/signin did not render the sign-in page" >&2; exit 1; }
 curl -fsS "http://localhost:$port/api/health" | grep -q '"status":"ok"'
 cli user create --email smoke@example.com >/dev/null
 cli user list | grep -q smoke@example.com
@@ -46,9 +25,9 @@ cli health | grep -q "embedded database at $home/pgdata" || { echo "orbita healt
 second="$(env -u DATABASE_URL -u TEST_DATABASE_URL ORBITA_HOME="$home" PORT=$((port + 1)) timeout 120 npm start 2>&1)" && { echo "a second npm start on the same ORBITA_HOME did not fail" >&2; exit 1; }
 grep -q "Orbita is already running on $home (pid [0-9]*, dashboard on http://localhost:$port)" <<<"$second" || { echo "$second"; echo "the second npm start did not say where the first runs" >&2; exit 1; }
 curl -fsS "http://localhost:$port/api/health" | grep -q '"status":"ok"' || { echo "the first npm start stopped answering" >&2; exit 1; }
-stop
+stop_app
 
-start
+start_app
 cli user list | grep -q smoke@example.com || { echo "data did not survive a restart" >&2; exit 1; }
-stop
+stop_app
 echo "npm start smoke test passed"

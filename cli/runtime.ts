@@ -20,7 +20,7 @@ async function publishPendingEvents(databaseUrl: string): Promise<void> {
   await client.connect();
   const { pending } = await outboxTotals(client).finally(() => client.end());
   if (!pending) return;
-  const processor = createProcessor(c, databaseUrl, logger);
+  const processor = createProcessor(c, databaseUrl, logger, { quiet: true });
   try {
     await processor.drain(5000);
   } finally {

@@ -1,9 +1,35 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, type TestInfo } from '@playwright/test';
 
+/**
+ * A zone where it is late morning now (07:00–13:59), so today has room for a plan whatever time the
+ * suite runs. The offsets (+13 … −10) leave no gap wider than four hours, so one always fits.
+ */
+export function lateMorningZone(): string | undefined {
+  return ['Pacific/Auckland', 'Asia/Tokyo', 'Asia/Shanghai', 'Asia/Dubai', 'Europe/Moscow', 'Europe/London', 'America/Sao_Paulo', 'America/New_York', 'America/Los_Angeles', 'Pacific/Honolulu']
+    .filter((candidate) => Intl.supportedValuesOf('timeZone').includes(candidate))
+    .find((candidate) => {
+      const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: candidate, hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+      return hour >= 7 && hour <= 13;
+    });
+}
+
+/** Follows a link of the main navigation. */
+export const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+
+/** Creates a daily habit on the Habits page (the caller is on it) and waits for the toast. */
+export async function createDailyHabit(page: Page, name: string, minutes: number): Promise<void> {
+  const form = page.getByRole('region', { name: 'New habit' });
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Frequency').selectOption('daily');
+  await form.getByLabel('Duration (minutes)').fill(String(minutes));
+  await form.getByRole('button', { name: 'Create habit' }).click();
+  await expect(page.getByTestId('toast-success').filter({ hasText: `Created “${name}”.` })).toBeVisible();
+}
+
 /** Signs up a new account with a unique email and lands on Today. */
 export async function signUpFresh(page: Page, name: string, tag: string): Promise<string> {
-  const email = `e2e-${tag}-${Date.now().toString(36)}@example.com`;
+  const email = `e2e-${tag}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;
   await page.goto('/signup');
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Email').fill(email);

@@ -1,21 +1,12 @@
 import { expect, type Page, test } from '@playwright/test';
-import { queryDatabase, signUpFresh } from './helpers';
+import { createDailyHabit, lateMorningZone, nav, queryDatabase, signUpFresh } from './helpers';
 
 // The acceptance journey of the dashboard, start to finish as a new user lives it: sign up, set the
 // time zone and working hours, add three tasks and a habit, "Plan my day", see the blocks on Today
 // and Week, drag one to a new slot, complete one, log the habit and see the streak — each step
 // checked on the page and in the database.
 
-/**
- * A zone where it is late morning now (07:00–13:59), so today has room for the plan whatever time
- * the suite runs. The offsets (+13 … −10) leave no gap wider than four hours, so one always fits.
- */
-const zone = ['Pacific/Auckland', 'Asia/Tokyo', 'Asia/Shanghai', 'Asia/Dubai', 'Europe/Moscow', 'Europe/London', 'America/Sao_Paulo', 'America/New_York', 'America/Los_Angeles', 'Pacific/Honolulu']
-  .filter((candidate) => Intl.supportedValuesOf('timeZone').includes(candidate))
-  .find((candidate) => {
-    const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: candidate, hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
-    return hour >= 7 && hour <= 13;
-  });
+const zone = lateMorningZone();
 test.use({ timezoneId: zone ?? 'UTC' });
 
 const weekdays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -28,7 +19,6 @@ const tasks = [
   { title: 'Call the bank', estimate: '30', priority: 'low' },
 ];
 
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
 const successToast = (page: Page, text: string | RegExp) => page.getByTestId('toast-success').filter({ hasText: text });
 
 /** Rows for this user (null on the embedded database: CI always runs the suite on PostgreSQL). */
@@ -94,12 +84,7 @@ test('a new user plans a day: settings, tasks, a habit, Plan my day, Today and W
 
   // A daily habit.
   await nav(page, 'Habits');
-  const newHabit = page.getByRole('region', { name: 'New habit' });
-  await newHabit.getByLabel('Name').fill('Stretch');
-  await newHabit.getByLabel('Frequency').selectOption('daily');
-  await newHabit.getByLabel('Duration (minutes)').fill('10');
-  await newHabit.getByRole('button', { name: 'Create habit' }).click();
-  await expect(successToast(page, 'Created “Stretch”.')).toBeVisible();
+  await createDailyHabit(page, 'Stretch', 10);
 
   // Today: Plan my day places all three tasks; the blocks are on the timeline and in the database.
   await nav(page, 'Today');
