@@ -2,20 +2,22 @@
  * Test-only clock shift: `ORBITA_TEST_CLOCK_OFFSET=365d` moves "now" a year ahead for the test
  * process and for every process the tests start (the `orbita` CLI, the MCP server, the worker), so
  * a test that hard-codes a date going through the real clock fails today instead of on that date.
- * `npm run test:shifted` runs the suite this way; see README.md (Testing).
+ * `npm run test:shifted` runs the suite this way; see README.md (Development, "Dates in tests").
  *
  * What moves: `new Date()` with no argument, `Date()` called as a function and `Date.now()` (luxon's
  * `DateTime.now()` reads `Date.now()`, so it follows). What does not: `new Date(value)`,
  * `performance.now()`, timers, and PostgreSQL's own `now()` (column defaults, SQL comparisons).
  *
- * The guard: the variable is honoured only when NODE_ENV is `test` (vitest sets it; the test helpers
- * start the CLI, MCP server and worker with it). Anywhere else a set variable is ignored with a
+ * The guard: the variable is honoured only when NODE_ENV is `test` (vitest sets it when unset; the
+ * test helpers start the CLI, MCP server and worker with it). Anywhere else a set variable is ignored with a
  * one-line warning on stderr, so a stray value in a deployment's environment can never move the
  * product's clock. The offset is `<duration>` or `-<duration>` in lib/duration.ts's syntax (`365d`,
  * `-30d`, `1d12h`); a malformed value stops the process with a message naming the variable.
  *
  * Loaded first by the entry points (bin/orbita.mjs, mcp/main.ts, worker/main.ts) and by vitest's
- * setupFiles; importing it again re-applies the same offset to the original Date (never twice).
+ * setupFiles; importing it again re-applies the same offset to the original Date (never twice). The
+ * Next.js server does not load it: `next start` runs with NODE_ENV=production, so the Playwright
+ * suite runs on the real clock.
  */
 import { parseDuration } from '../duration';
 
