@@ -16,5 +16,8 @@ export default defineConfig({
     // Each file gets its own database; two at once suits the 2-core reference machine.
     maxWorkers: 2,
     env: { LOG_LEVEL: 'silent' },
+    // A no-op unless ORBITA_TEST_CLOCK_OFFSET is set (npm run test:shifted): then "now" moves for
+    // the test process, and the helpers pass the variable on to the processes tests start.
+    setupFiles: ['lib/testing/clock-shift.ts'],
   },
 });

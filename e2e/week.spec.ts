@@ -1,14 +1,23 @@
 import { type APIRequestContext, expect, type Locator, type Page, test } from '@playwright/test';
+import { DateTime } from 'luxon';
 import { addCalendarDays, formatDateRange } from '../lib/format';
 import { expectNoSeriousA11yViolations, queryDatabase, screenshotLightAndDark, signUpFresh } from './helpers';
 
-// Berlin is UTC+1 in December: a block at 14:30 local starts at 13:30Z.
-test.use({ timezoneId: 'Europe/Berlin' });
+const zone = 'Europe/Berlin';
+test.use({ timezoneId: zone });
 
-// A fixed week in the future (Monday 7 – Sunday 13 December 2026), so no block is ever "missed"
-// and no day falls outside the displayed week whatever day the suite runs on.
-const week = { monday: '2026-12-07', tuesday: '2026-12-08', wednesday: '2026-12-09', thursday: '2026-12-10' };
+// Next week (Monday to Sunday in Berlin), computed from today: every block is in the future, so none
+// is ever "missed", and no day falls outside the displayed week whatever day the suite runs on.
+const nextMonday = DateTime.now().setZone(zone).startOf('week').plus({ weeks: 1 });
+const mondayPlus = (days: number) => nextMonday.plus({ days }).toISODate()!;
+const week = { monday: mondayPlus(0), tuesday: mondayPlus(1), wednesday: mondayPlus(2), thursday: mondayPlus(3), friday: mondayPlus(4) };
 const weekUrl = `/week?date=${week.wednesday}`;
+
+/** The instant of a Berlin wall-clock time on a date (the offset follows daylight saving time). */
+const berlin = (date: string, time: string) => DateTime.fromISO(`${date}T${time}`, { zone }).toUTC().toISO()!;
+
+/** The week page's heading for the week starting `monday`: "Week of 7 – 13 Dec 2026", "Week of 30 Nov – 6 Dec 2026". */
+const weekTitle = (monday: string) => `Week of ${formatDateRange(monday, addCalendarDays(monday, 6))}`;
 
 async function createToken(page: Page): Promise<string> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
@@ -81,14 +90,14 @@ test('drag a block to another day and time; a conflict or a drop outside the gri
   const sync = await addBlock(request, token, { type: 'meeting', title: 'Team sync', date: week.thursday, start: '14:00', end: '15:00' });
   const imported = await queryDatabase(
     `insert into schedule_blocks (id, user_id, type, title, start_at, end_at, source, external_calendar_id, external_event_id)
-     select gen_random_uuid(), user_id, 'event', 'Dentist', '2026-12-11T08:00:00Z', '2026-12-11T09:00:00Z', 'imported', 'primary', 'dentist-1'
+     select gen_random_uuid(), user_id, 'event', 'Dentist', $2, $3, 'imported', 'primary', 'dentist-1'
      from schedule_blocks where id = $1 returning id`,
-    [deepWork],
+    [deepWork, berlin(week.friday, '09:00'), berlin(week.friday, '10:00')],
     { write: true },
   );
 
   await page.goto(weekUrl);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Week of 7 – 13 Dec 2026');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(weekTitle(week.monday));
   await expect(page.getByText('focus a block, press Enter')).toBeVisible();
   await expect(block(page, /^Deep work, Tuesday 09:00–10:00, focus\. Press Enter to move\.$/)).toBeVisible();
   if (imported) {
@@ -102,7 +111,7 @@ test('drag a block to another day and time; a conflict or a drop outside the gri
   await dragBlock(page, block(page, /^Deep work/), await gridPoint(page, 2, 14 * 60 + 30));
   await expect(page.getByTestId('toast-success').last()).toHaveText(/Moved Deep work to Wed 14:30/);
   await expect(block(page, /^Deep work, Wednesday 14:30–15:30, focus/)).toBeVisible();
-  await expectStoredStart(deepWork, '2026-12-09T14:30:00+01:00');
+  await expectStoredStart(deepWork, berlin(week.wednesday, '14:30'));
   expect(actions.count).toBe(1);
   await page.reload();
   await expect(block(page, /^Deep work, Wednesday 14:30–15:30/)).toBeVisible();
@@ -112,7 +121,7 @@ test('drag a block to another day and time; a conflict or a drop outside the gri
   await dragBlock(page, block(page, /^Team sync/), await gridPoint(page, 2, 11 * 60));
   await expect(page.getByTestId('toast-error').last()).toHaveText(/Couldn't move Team sync: the block overlaps "Write report" 11:00–11:45/);
   await expect(block(page, /^Team sync, Thursday 14:00–15:00, meeting/)).toBeVisible();
-  await expectStoredStart(sync, '2026-12-10T14:00:00+01:00');
+  await expectStoredStart(sync, berlin(week.thursday, '14:00'));
   expect(syncActions.count).toBe(1);
   await page.getByTestId('toast-error').getByRole('button', { name: 'Dismiss notification' }).click();
 
@@ -132,7 +141,7 @@ test('drag a block to another day and time; a conflict or a drop outside the gri
   await expect(page.getByTestId('toast-info').last()).toHaveText(/Write report stays at Wed 11:00/);
   await expect(block(page, /^Write report, Wednesday 11:00–11:45/)).toBeVisible();
   expect(outsideActions.count).toBe(0);
-  await expectStoredStart(report, '2026-12-09T11:00:00+01:00');
+  await expectStoredStart(report, berlin(week.wednesday, '11:00'));
 
   // The server cannot be reached: the block snaps back and the toast says nothing changed.
   await page.route('**/week**', (route) => (route.request().method() === 'POST' ? route.abort() : route.continue()));
@@ -140,7 +149,7 @@ test('drag a block to another day and time; a conflict or a drop outside the gri
   await expect(page.getByTestId('toast-error').last()).toHaveText(/Couldn't move Team sync: the server could not be reached/);
   await expect(block(page, /^Team sync, Thursday 14:00–15:00/)).toBeVisible();
   await page.unroute('**/week**');
-  await expectStoredStart(sync, '2026-12-10T14:00:00+01:00');
+  await expectStoredStart(sync, berlin(week.thursday, '14:00'));
 
   await expectNoSeriousA11yViolations(page);
   await screenshotLightAndDark(page, testInfo, 'week');
@@ -176,7 +185,7 @@ test('move a block with the keyboard; Escape cancels; previous and next week', a
   const moved = block(page, /^Write report, Wednesday 10:00–10:45, task/);
   await expect(moved).toBeVisible();
   await expect(moved).toBeFocused();
-  await expectStoredStart(report, '2026-12-09T10:00:00+01:00');
+  await expectStoredStart(report, berlin(week.wednesday, '10:00'));
 
   // Escape puts it back where it was, without asking the server.
   const actions = countActions(page);
@@ -191,7 +200,7 @@ test('move a block with the keyboard; Escape cancels; previous and next week', a
   await expect(page.getByTestId('move-announcer')).toHaveText(/Move cancelled\. Team sync stays at Thursday 14:00–15:00/);
   await expect(syncButton).toBeFocused();
   expect(actions.count).toBe(0);
-  await expectStoredStart(sync, '2026-12-10T14:00:00+01:00');
+  await expectStoredStart(sync, berlin(week.thursday, '14:00'));
 
   // Onto another block with the keyboard: refused, back in place.
   await syncButton.focus();
@@ -201,7 +210,7 @@ test('move a block with the keyboard; Escape cancels; previous and next week', a
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('toast-error').last()).toHaveText(/overlaps "Write report" 10:00–10:45/);
   await expect(block(page, /^Team sync, Thursday 14:00–15:00/)).toBeVisible();
-  await expectStoredStart(sync, '2026-12-10T14:00:00+01:00');
+  await expectStoredStart(sync, berlin(week.thursday, '14:00'));
 
   // Late in the evening the grid runs to midnight, and a block moved past it keeps its length into the next day.
   const late = await addBlock(request, token, { type: 'focus', title: 'Late reading', date: week.monday, start: '22:30', end: '23:30' });
@@ -215,22 +224,29 @@ test('move a block with the keyboard; Escape cancels; previous and next week', a
   await expect(page.getByTestId('toast-success').last()).toHaveText(/Moved Late reading to Mon 23:30/);
   await expect(block(page, /^Late reading, Monday 23:30–00:30 next day/)).toBeVisible();
   await expect(page.getByTestId('week-block').filter({ hasText: 'Late reading' }).filter({ hasText: 'continued, until 00:30' })).toBeVisible();
-  await expectStoredStart(late, '2026-12-07T23:30:00+01:00');
+  await expectStoredStart(late, berlin(week.monday, '23:30'));
 
   // Week navigation.
   await page.getByRole('link', { name: 'Next week' }).click();
-  await expect(page).toHaveURL(/\/week\?date=2026-12-14$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/14 – 20 Dec 2026/);
+  await expect(page).toHaveURL(new RegExp(`/week\\?date=${mondayPlus(7)}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(weekTitle(mondayPlus(7)));
   await expect(page.getByTestId('week-empty')).toHaveText(/No blocks this week — plan your day on Today/);
   await page.getByRole('link', { name: 'Previous week' }).click();
-  await expect(page).toHaveURL(/\/week\?date=2026-12-07$/);
+  await expect(page).toHaveURL(new RegExp(`/week\\?date=${week.monday}$`));
   await expect(block(page, /^Team sync/)).toBeVisible();
   await page.getByRole('link', { name: 'Previous week' }).click();
-  await expect(page).toHaveURL(/\/week\?date=2026-11-30$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/30 Nov – 6 Dec 2026/);
+  await expect(page).toHaveURL(new RegExp(`/week\\?date=${mondayPlus(-7)}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(weekTitle(mondayPlus(-7)));
   await page.getByRole('link', { name: 'This week' }).click();
   await expect(page).toHaveURL(/\/week$/);
   await expect(page.locator('[aria-current="date"]').filter({ hasText: 'Today' })).toBeVisible();
+
+  // The title of a week across two months and across two years (fixed weeks: the title of a week
+  // without blocks does not depend on today).
+  await page.goto('/week?date=2026-12-02');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Week of 30 Nov – 6 Dec 2026');
+  await page.goto('/week?date=2027-01-01');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Week of 28 Dec 2026 – 3 Jan 2027');
 
   // A bad date is explained, and this week shown instead (never a 500).
   const response = await page.goto('/week?date=2026-13-45');
@@ -238,22 +254,17 @@ test('move a block with the keyboard; Escape cancels; previous and next week', a
   await expect(page.getByRole('alert').filter({ hasText: 'showing this week instead' })).toBeVisible();
 });
 
-// Dates from now (not the fixed week above): next week, so no block is ever "missed".
-const berlinToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
-const mondayOf = (date: string) => addCalendarDays(date, -((new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7));
-
 test('the heading reads as one phrase; a quarter-hour block shows its title, in full on hover and focus', async ({ page, request }) => {
   await signUpFresh(page, 'Quinn Quarter', 'week-quarter');
   const token = await createToken(page);
-  const date = addCalendarDays(berlinToday(), 7);
-  const monday = mondayOf(date);
+  const date = week.wednesday;
   const title = 'Stand-up with the platform team';
   await addBlock(request, token, { type: 'meeting', title, date, start: '10:00', end: '10:15' });
   await addBlock(request, token, { type: 'task', title: 'Reply to Sam', date, start: '10:15', end: '10:30' });
   await page.goto(`/week?date=${date}`);
 
   // What a screen reader says: "Week of 7 – 13 Dec 2026", not the words run together.
-  await expect(page.getByRole('heading', { level: 1 })).toMatchAriaSnapshot(`- heading "Week of ${formatDateRange(monday, addCalendarDays(monday, 6))}" [level=1]`);
+  await expect(page.getByRole('heading', { level: 1 })).toMatchAriaSnapshot(`- heading "${weekTitle(week.monday)}" [level=1]`);
 
   const standup = block(page, new RegExp(`^${title}, \\w+day 10:00–10:15, meeting`));
   await expect(standup).toHaveAttribute('title', `${title}, 10:00–10:15`);

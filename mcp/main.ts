@@ -3,6 +3,8 @@
  * CLI (DATABASE_URL, else the embedded one), the HTTP server on MCP_ADDR, SIGTERM/SIGINT finish the
  * requests in flight and exit 0.
  */
+// First: the test-only clock shift (ORBITA_TEST_CLOCK_OFFSET, honoured only when NODE_ENV=test).
+import '../lib/testing/clock-shift';
 import { pathToFileURL } from 'node:url';
 import { config, ConfigError } from '../lib/config';
 import { connectDatabase, disconnectDb } from '../lib/db/client';

@@ -3,6 +3,8 @@
  * the health server on WORKER_HEALTH_ADDR, and the Prometheus listener on METRICS_HOST:METRICS_PORT
  * (worker/metrics.ts). SIGTERM/SIGINT drain the batch in flight and exit 0.
  */
+// First: the test-only clock shift (ORBITA_TEST_CLOCK_OFFSET, honoured only when NODE_ENV=test).
+import '../lib/testing/clock-shift';
 import pg from 'pg';
 import { config, ConfigError } from '../lib/config';
 import { connectDatabase, disconnectDb } from '../lib/db/client';

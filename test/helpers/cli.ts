@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from '../../lib/paths';
+import { clockShiftEnv } from '../../lib/testing/clock-shift';
 
 export interface CliResult {
   code: number;
@@ -9,13 +10,13 @@ export interface CliResult {
   ms: number;
 }
 
-/** Runs the real `orbita` binary with only the given environment (plus PATH/HOME). */
+/** Runs the real `orbita` binary with only the given environment (plus PATH/HOME and a test clock shift). */
 export function runCli(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'orbita.mjs'), ...args], {
       cwd: projectRoot,
-      env: { NODE_ENV: 'test', PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...env },
+      env: { NODE_ENV: 'test', PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...clockShiftEnv(), ...env },
     });
     let stdout = '';
     let stderr = '';

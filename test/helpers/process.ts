@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { projectRoot } from '../../lib/paths';
+import { clockShiftEnv } from '../../lib/testing/clock-shift';
 
 /** A free loopback port. */
 export async function freePort(): Promise<number> {
@@ -25,7 +26,7 @@ export interface RunningProcess {
 export function startTsProcess(entry: string, env: Record<string, string>): RunningProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, entry)], {
     cwd: projectRoot,
-    env: { NODE_ENV: 'test', PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: { NODE_ENV: 'test', PATH: process.env.PATH, HOME: process.env.HOME, ...clockShiftEnv(), ...env },
   });
   let text = '';
   const logs: Record<string, unknown>[] = [];

@@ -30,13 +30,18 @@ afterAll(async () => {
 const eventTypes = async (aggregateId: string) =>
   (await database.db.outboxEvent.findMany({ where: { aggregateId }, orderBy: { sequence: 'asc' } })).map((e) => e.eventType);
 
-// Far-future Mondays, so "never in the past" never cuts these days.
-const monday = '2030-01-07';
+// Days from the Monday two weeks ahead (Alice's zone), so "never in the past" never cuts them; the
+// commands run on the real clock, so no date here is written down.
+const firstMonday = DateTime.now().setZone('Europe/Berlin').startOf('week').plus({ weeks: 2 });
+const mondayPlus = (days: number) => firstMonday.plus({ days }).toISODate()!;
+const monday = mondayPlus(0);
+/** A wall-clock time on a date in a zone, as the API writes it: 2030-01-07T09:00:00+01:00. */
+const localIso = (date: string, time: string, zone: string) => DateTime.fromISO(`${date}T${time}`, { zone }).toISO({ suppressMilliseconds: true })!;
 
 describe('REST /api/v1/schedule', () => {
   it('adds (201), shows, moves, completes and removes a block, writing one event per change', async () => {
     const added = await callRoute(blocks.POST, { token: alice.token, body: { type: 'focus', title: 'Deep work', date: monday, start: '09:00', end: '10:30' } });
-    expect(added).toMatchObject({ status: 201, body: { title: 'Deep work', start: '2030-01-07T09:00:00+01:00', startTime: '09:00', endTime: '10:30', minutes: 90, status: 'planned' } });
+    expect(added).toMatchObject({ status: 201, body: { title: 'Deep work', start: localIso(monday, '09:00', 'Europe/Berlin'), startTime: '09:00', endTime: '10:30', minutes: 90, status: 'planned' } });
     const params = { id: added.body.id };
     expect((await callRoute(item.GET, { token: alice.token, params: { id: added.body.id.slice(0, 8) } })).body).toEqual(added.body);
 
@@ -61,14 +66,14 @@ describe('REST /api/v1/schedule', () => {
   });
 
   it('day, week, free slots and the block list read from the query string', async () => {
-    const date = '2030-01-14';
+    const date = mondayPlus(7);
     await callRoute(blocks.POST, { token: alice.token, body: { type: 'focus', title: 'Morning', date, start: '09:00', end: '10:00' } });
     await callRoute(blocks.POST, { token: alice.token, body: { type: 'task', title: 'Afternoon', date, start: '14:00', end: '15:00' } });
     const day = await callRoute(dayRoute, { token: alice.token, path: `/api/v1/schedule/day?date=${date}` });
     expect(day).toMatchObject({ status: 200, body: { date, timeZone: 'Europe/Berlin', workingHours: { start: '09:00', end: '17:00' }, summary: { plannedMinutes: 120, freeMinutes: 360 } } });
     expect(day.body.blocks.map((b: { title: string }) => b.title)).toEqual(['Morning', 'Afternoon']);
     const week = await callRoute(weekRoute, { token: alice.token, path: `/api/v1/schedule/week?date=${monday}&offset=1` });
-    expect(week.body).toMatchObject({ weekStart: date, weekEnd: '2030-01-20' });
+    expect(week.body).toMatchObject({ weekStart: date, weekEnd: mondayPlus(13) });
     expect(week.body.days).toHaveLength(7);
     const free = await callRoute(freeRoute, { token: alice.token, path: `/api/v1/schedule/free?date=${date}&min=121` });
     expect(free.body.slots.map((s: { startTime: string; endTime: string }) => `${s.startTime}–${s.endTime}`)).toEqual(['10:00–14:00']);
@@ -90,7 +95,7 @@ describe('REST /api/v1/schedule', () => {
   it('answers 400 naming the field for bad bodies, storing nothing and writing no outbox row', async () => {
     const blocksBefore = await database.db.scheduleBlock.count();
     const eventsBefore = await database.db.outboxEvent.count();
-    const base = { type: 'focus', title: 'x', date: '2030-01-21', start: '09:00', end: '10:00' };
+    const base = { type: 'focus', title: 'x', date: mondayPlus(14), start: '09:00', end: '10:00' };
     for (const [change, field, message] of [
       [{ start: '10:00', end: '09:00' }, 'end', /end must be after start/],
       [{ start: '09:00', end: '09:03' }, 'end', /a block must be at least 5 minutes/],
@@ -121,14 +126,14 @@ describe('REST /api/v1/schedule', () => {
     expect(list.body.items.map((b: { id: string }) => b.id)).not.toContain(theirs.id);
     const day = await callRoute(dayRoute, { token: alice.token, path: `/api/v1/schedule/day?date=${monday}` });
     expect(day.body.blocks.map((b: { id: string }) => b.id)).not.toContain(theirs.id);
-    expect(await database.db.scheduleBlock.findUniqueOrThrow({ where: { id: theirs.id } })).toMatchObject({ title: 'Bob private', status: 'planned', startAt: new Date('2030-01-07T14:00:00Z') });
+    expect(await database.db.scheduleBlock.findUniqueOrThrow({ where: { id: theirs.id } })).toMatchObject({ title: 'Bob private', status: 'planned', startAt: new Date(localIso(monday, '09:00', 'America/New_York')) });
     expect(await eventTypes(theirs.id)).toEqual(['scheduling.block.scheduled']);
   });
 });
 
 describe('orbita schedule', () => {
   const cli = (user: { id: string }, ...args: string[]) => runCli(args, { DATABASE_URL: database.url, ORBITA_USER_ID: user.id, OUTBOX_PROCESSOR_ENABLED: 'false' });
-  const date = '2030-02-04'; // a Monday
+  const date = mondayPlus(28); // a Monday
 
   it('add, show, week, free, move, complete, remove — by 8-char prefix, readable text and --json', async () => {
     const added = await cli(alice, 'schedule', 'add', '--type', 'focus', '--title', 'Deep work', '--start', '09:00', '--end', '10:30', '--date', date, '--json');
@@ -148,10 +153,10 @@ describe('orbita schedule', () => {
     const today = await cli(alice, 'schedule', 'today');
     expect(today.stdout.split('\n')[0]).toContain(`${DateTime.now().setZone('Europe/Berlin').toISODate()} (Europe/Berlin)`);
 
-    const week = await cli(alice, 'schedule', 'week', '--date', '2030-01-28', '--next', '--json');
-    expect(JSON.parse(week.stdout)).toMatchObject({ weekStart: date, weekEnd: '2030-02-10' });
+    const week = await cli(alice, 'schedule', 'week', '--date', mondayPlus(21), '--next', '--json');
+    expect(JSON.parse(week.stdout)).toMatchObject({ weekStart: date, weekEnd: mondayPlus(34) });
     const weekText = await cli(alice, 'schedule', 'week', '--date', date);
-    expect(weekText.stdout).toMatch(new RegExp(`^week ${date} – 2030-02-10 \\(Europe/Berlin\\)$`, 'm'));
+    expect(weekText.stdout).toMatch(new RegExp(`^week ${date} – ${mondayPlus(34)} \\(Europe/Berlin\\)$`, 'm'));
     expect(weekText.stdout).toMatch(new RegExp(`^  09:00–10:30  focus    Deep work  ${prefix}  planned$`, 'm'));
 
     const free = await cli(alice, 'schedule', 'free', '--date', date, '--min', '60');
@@ -174,7 +179,7 @@ describe('orbita schedule', () => {
   it('bad flags: one line naming the field, exit 2, nothing stored, no outbox row', async () => {
     const blocksBefore = await database.db.scheduleBlock.count();
     const eventsBefore = await database.db.outboxEvent.count();
-    const base = { '--type': 'focus', '--title': 'x', '--start': '09:00', '--end': '10:00', '--date': '2030-02-05' };
+    const base = { '--type': 'focus', '--title': 'x', '--start': '09:00', '--end': '10:00', '--date': mondayPlus(29) };
     for (const [change, message] of [
       [{ '--start': '10:00', '--end': '09:00' }, /^orbita: end must be after start$/],
       [{ '--start': '09:00', '--end': '09:03' }, /^orbita: end: a block must be at least 5 minutes$/],
@@ -199,7 +204,7 @@ describe('orbita schedule', () => {
 
   it('isolation: every command answers not found (exit 4) for another user\'s block, changing nothing', async () => {
     const theirs = await database.db.scheduleBlock.create({
-      data: { userId: bob.id, type: 'focus', title: 'Bob secret', startAt: new Date('2030-02-06T14:00:00Z'), endAt: new Date('2030-02-06T15:00:00Z') },
+      data: { userId: bob.id, type: 'focus', title: 'Bob secret', startAt: new Date(`${mondayPlus(30)}T14:00:00Z`), endAt: new Date(`${mondayPlus(30)}T15:00:00Z`) },
     });
     for (const command of [['move', '--start', '11:00', '--end', '12:00'], ['complete'], ['remove']]) {
       const [verb, ...rest] = command;

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as collection from '../../app/api/v1/tasks/route';
 import * as item from '../../app/api/v1/tasks/[id]/route';
@@ -102,13 +103,15 @@ describe('orbita task', () => {
   const cli = (user: { id: string }, ...args: string[]) => runCli(args, { DATABASE_URL: database.url, ORBITA_USER_ID: user.id });
 
   it('create, list, show, update, start, complete, archive — by 8-char prefix, tables and --json', async () => {
-    const created = await cli(alice, 'task', 'create', 'Draft plan', '--priority', 'urgent', '--duration', '25', '--due', '2026-12-02', '--json');
+    // The CLI runs on the real clock: a due date a week from today is never overdue (no `!`).
+    const due = DateTime.now().setZone('Europe/Berlin').plus({ days: 7 }).toISODate()!;
+    const created = await cli(alice, 'task', 'create', 'Draft plan', '--priority', 'urgent', '--duration', '25', '--due', due, '--json');
     expect(created.stderr).toBe('');
     const task = JSON.parse(created.stdout);
     const prefix = task.id.slice(0, 8);
     const list = await cli(alice, 'task', 'list', '--priority', 'urgent');
     expect(list.stdout).toMatch(/^ID\s+TITLE\s+STATUS\s+PRIORITY\s+DUE\s+MIN$/m);
-    expect(list.stdout).toMatch(new RegExp(`^${prefix}  Draft plan\\s+pending\\s+urgent\\s+2026-12-02\\s+25$`, 'm'));
+    expect(list.stdout).toMatch(new RegExp(`^${prefix}  Draft plan\\s+pending\\s+urgent\\s+${due}\\s+25$`, 'm'));
     const shown = await cli(alice, 'task', 'show', prefix.toUpperCase());
     expect(shown.stdout).toMatch(/^title\s+Draft plan$/m);
     const updated = await cli(alice, 'task', 'update', prefix, '--title', 'Final plan', '--due', 'none', '--if-version', '1');
