@@ -80,7 +80,10 @@ describe.skipIf(!postgres)('the worker process', () => {
     await worker.waitForLog((l) => l.msg === 'worker metrics listening' && l.addr === `127.0.0.1:${metricsPort}`);
     const base = `http://127.0.0.1:${metricsPort}`;
     let families = parseExposition(await (await fetch(`${base}/metrics`)).text());
-    for (let i = 0; i < 100 && sampleValue(families, 'orbita_outbox_published_total') !== 6; i++) {
+    // A scrape reads the pending count from the database before it renders the counter, so one taken
+    // while a batch is marked published can show the counter at 6 with the rows still pending: wait for both.
+    const settled = () => sampleValue(families, 'orbita_outbox_published_total') === 6 && sampleValue(families, 'orbita_outbox_pending') === 0;
+    for (let i = 0; i < 100 && !settled(); i++) {
       await new Promise((r) => setTimeout(r, 100));
       families = parseExposition(await (await fetch(`${base}/metrics`)).text());
     }
