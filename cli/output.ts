@@ -26,3 +26,11 @@ export function printRecord(fields: [label: string, value: unknown][]): void {
 export function printMoreHint(nextCursor: string | null, command: string): void {
   if (nextCursor) console.log(`\nmore: ${command} --cursor ${nextCursor}`);
 }
+
+/** Prints what a task's, habit's or 1:1's blocks did when they followed it (`  block moved to …`). */
+export function printScheduleChanges(changes: { summary: string }[] | undefined): void {
+  for (const change of changes ?? []) console.log(`  ${change.summary}`);
+}
+
+/** `! overdue` / `! after due` for a task block past its due time (BlockView.flag); '' for none. */
+export const flagText = (flag: 'overdue' | 'after_due' | null) => (flag === 'overdue' ? '! overdue' : flag === 'after_due' ? '! after due' : '');

@@ -7,6 +7,7 @@ import {
   createHabit,
   getHabit,
   type HabitDetail,
+  type HabitChange,
   type HabitView,
   listCompletions,
   listHabits,
@@ -14,7 +15,7 @@ import {
   updateHabit,
 } from '../../lib/habits/service';
 import { clearable, defined, numberFlag } from '../options';
-import { printJson, printMoreHint, printRecord, printTable, shortId } from '../output';
+import { printJson, printMoreHint, printRecord, printScheduleChanges, printTable, shortId } from '../output';
 import { withUserContext } from '../runtime';
 
 interface Json { json?: boolean }
@@ -31,11 +32,12 @@ export function todayText(habit: HabitView): string {
 
 const frequencyText = (habit: HabitView) => describeFrequency(habit);
 
-function printHabit(habit: HabitView | HabitDetail, json: boolean | undefined, verb?: string): void {
+function printHabit(habit: HabitView | HabitDetail | HabitChange, json: boolean | undefined, verb?: string): void {
   if (json) return printJson(habit);
   if (verb) {
     const state = habit.archived ? 'archived' : `${frequencyText(habit)}, ${habit.durationMinutes} min`;
-    return console.log(`${verb} habit ${shortId(habit.id)} "${habit.name}" (${state})`);
+    console.log(`${verb} habit ${shortId(habit.id)} "${habit.name}" (${state})`);
+    return printScheduleChanges('schedule' in habit ? habit.schedule : undefined);
   }
   printRecord([
     ['id', habit.id],

@@ -7,11 +7,12 @@ import {
   getMeeting,
   listMeetings,
   markMeetingHeld,
+  type MeetingChange,
   type MeetingView,
   updateMeeting,
 } from '../../lib/meetings/service';
 import { defined, numberFlag } from '../options';
-import { printJson, printMoreHint, printRecord, printTable, shortId } from '../output';
+import { printJson, printMoreHint, printRecord, printScheduleChanges, printTable, shortId } from '../output';
 import { withUserContext } from '../runtime';
 
 interface Json { json?: boolean }
@@ -26,11 +27,12 @@ function nextText(meeting: MeetingView): string | null {
   return `${localDayTime(meeting.nextOccurrence)}${meeting.dueToday ? ' (today)' : ''}`;
 }
 
-function printMeeting(meeting: MeetingView, json: boolean | undefined, verb?: string): void {
+function printMeeting(meeting: MeetingView | MeetingChange, json: boolean | undefined, verb?: string): void {
   if (json) return printJson(meeting);
   if (verb) {
     const state = meeting.archived ? 'archived' : `${describeCadence(meeting)}, next ${nextText(meeting)}`;
-    return console.log(`${verb} meeting ${shortId(meeting.id)} "${meeting.name}" (${state})`);
+    console.log(`${verb} meeting ${shortId(meeting.id)} "${meeting.name}" (${state})`);
+    return printScheduleChanges('schedule' in meeting ? meeting.schedule : undefined);
   }
   printRecord([
     ['id', meeting.id],

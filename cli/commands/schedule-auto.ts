@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { type AutoScheduleInput, autoSchedule } from '../../lib/scheduling/auto';
 import { type RescheduleMissedInput, rescheduleMissed } from '../../lib/scheduling/missed';
 import { defined, numberFlag } from '../options';
-import { printJson, printTable, shortId } from '../output';
+import { flagText, printJson, printTable, shortId } from '../output';
 import { withUserContext } from '../runtime';
 
 const blockColumns = [
@@ -11,6 +11,7 @@ const blockColumns = [
   { key: 'kind', header: 'type' },
   { key: 'title', header: 'title' },
   { key: 'id', header: 'block' },
+  { key: 'flag', header: 'flag' },
 ];
 
 /** `schedule auto` and `schedule reschedule-missed` (the planner's commands). */
@@ -32,7 +33,7 @@ export function registerScheduleAuto(schedule: Command): void {
       if (result.placed.length) {
         console.log('');
         printTable(
-          result.placed.map((b) => ({ date: b.date, time: `${b.startTime}–${b.endTime}`, kind: b.kind, title: b.title, id: shortId(b.id) })),
+          result.placed.map((b) => ({ date: b.date, time: `${b.startTime}–${b.endTime}`, kind: b.kind, title: b.title, id: shortId(b.id), flag: flagText(b.flag) || null })),
           blockColumns,
         );
       }
@@ -62,7 +63,7 @@ export function registerScheduleAuto(schedule: Command): void {
       console.log(`${result.rescheduled.length} rescheduled, ${result.failures.length} could not be moved (${result.markedMissed} newly marked missed)`);
       if (result.rescheduled.length) {
         printTable(
-          result.rescheduled.map((b) => ({ date: b.date, time: `${b.startTime}–${b.endTime}`, kind: b.type, title: b.title, id: shortId(b.id) })),
+          result.rescheduled.map((b) => ({ date: b.date, time: `${b.startTime}–${b.endTime}`, kind: b.type, title: b.title, id: shortId(b.id), flag: flagText(b.flag) || null })),
           blockColumns,
         );
       }

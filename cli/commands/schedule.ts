@@ -1,20 +1,20 @@
 import type { Command } from 'commander';
 import { removeBlockEverywhere } from '../../lib/calendar/sync';
-import { validationError } from '../../lib/errors';
+import { AppError, validationError } from '../../lib/errors';
 import {
   addBlock,
   type BlockView,
-  completeBlock,
   type DayView,
   freeSlots,
   moveBlock,
   scheduleDay,
   scheduleWeek,
 } from '../../lib/scheduling/blocks';
+import { completeBlockAndTask, isTaskChoice } from '../../lib/scheduling/complete-block';
 import type { AddBlockInput, FreeSlotsInput, MoveBlockInput, ScheduleWeekInput } from '../../lib/scheduling/schemas';
 import { weekdayOf } from '../../lib/time';
 import { defined, numberFlag } from '../options';
-import { printJson, shortId } from '../output';
+import { flagText, printJson, printScheduleChanges, shortId } from '../output';
 import { withUserContext } from '../runtime';
 import { registerScheduleAuto } from './schedule-auto';
 import { registerScheduleImport } from './schedule-import';
@@ -25,11 +25,11 @@ const weekdayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'F
 
 const span = (b: { startTime: string; endTime: string }) => `${b.startTime}–${b.endTime}`;
 
-/** `09:00–10:30  focus    Deep work        3f9c2a1b  planned` lines, titles padded to one column. */
+/** `09:00–10:30  focus    Deep work        3f9c2a1b  planned  ! overdue` lines, titles padded to one column. */
 function blockLines(blocks: BlockView[], indent = ''): string[] {
   const titleWidth = Math.max(0, ...blocks.map((b) => b.title.length));
   return blocks.map((b) =>
-    `${indent}${span(b).padEnd(11)}  ${b.type.padEnd(7)}  ${b.title.padEnd(titleWidth)}  ${shortId(b.id)}  ${b.status}${b.source === 'imported' ? '  (imported)' : ''}`.trimEnd(),
+    `${indent}${span(b).padEnd(11)}  ${b.type.padEnd(7)}  ${b.title.padEnd(titleWidth)}  ${shortId(b.id)}  ${b.status}${b.source === 'imported' ? '  (imported)' : ''}${b.flag ? `  ${flagText(b.flag)}` : ''}`.trimEnd(),
   );
 }
 
@@ -47,7 +47,7 @@ function printDay(day: DayView): void {
 
 function printBlock(block: BlockView, json: boolean | undefined, verb: string, extra = ''): void {
   if (json) return printJson(block);
-  console.log(`${verb} block ${shortId(block.id)} ${block.type} "${block.title}" ${block.date} ${span(block)} (${block.status})${extra}`);
+  console.log(`${verb} block ${shortId(block.id)} ${block.type} "${block.title}" ${block.date} ${span(block)} (${block.status})${block.flag ? ` ${flagText(block.flag)}` : ''}${extra}`);
 }
 
 export function registerSchedule(program: Command): void {
@@ -132,10 +132,27 @@ export function registerSchedule(program: Command): void {
 
   schedule
     .command('complete')
-    .description('mark a block completed')
+    .description("mark a block completed (a task's last planned block completes the task too)")
     .argument('<id>', 'block id or prefix')
+    .option('--complete-task', 'the task has other planned blocks: complete the task too (its future blocks are removed)')
+    .option('--keep-task', 'the task has other planned blocks: leave the task open')
     .option('--json', 'machine-readable output')
-    .action(async (id: string, o: Json) => printBlock(await withUserContext((ctx) => completeBlock(ctx, id)), o.json, 'completed'));
+    .action(async (id: string, o: { completeTask?: boolean; keepTask?: boolean } & Json) => {
+      if (o.completeTask && o.keepTask) throw validationError('use either --complete-task or --keep-task, not both');
+      const input = o.completeTask ? { completeTask: true } : o.keepTask ? { completeTask: false } : {};
+      const done = await withUserContext((ctx) => completeBlockAndTask(ctx, id, input)).catch((error: unknown) => {
+        if (error instanceof AppError && isTaskChoice(error.details)) {
+          throw new AppError('conflict', `${error.message.replace(/: say whether.*$/, '')}: add --complete-task to complete it too, or --keep-task to leave it open`, error.details);
+        }
+        throw error;
+      });
+      if (o.json) return printJson(done);
+      printBlock(done, false, 'completed');
+      if (done.task) {
+        console.log(`completed task ${shortId(done.task.id)} "${done.task.title}"`);
+        printScheduleChanges(done.task.schedule);
+      }
+    });
 
   schedule
     .command('remove')

@@ -1,15 +1,18 @@
 import type { Command } from 'commander';
 import type { CreateTaskInput, ListTasksInput, UpdateTaskInput } from '../../lib/tasks/schemas';
-import { archiveTask, completeTask, createTask, getTask, listTasks, startTask, type TaskView, updateTask } from '../../lib/tasks/service';
+import { archiveTask, completeTask, createTask, getTask, listTasks, startTask, type TaskChange, type TaskView, updateTask } from '../../lib/tasks/service';
 import { clearable, defined, numberFlag } from '../options';
-import { printJson, printMoreHint, printRecord, printTable, shortId } from '../output';
+import { printJson, printMoreHint, printRecord, printScheduleChanges, printTable, shortId } from '../output';
 import { withUserContext } from '../runtime';
 
 interface Json { json?: boolean }
 
-function printTask(task: TaskView, json: boolean | undefined, verb?: string): void {
+function printTask(task: TaskView | TaskChange, json: boolean | undefined, verb?: string): void {
   if (json) return printJson(task);
-  if (verb) return console.log(`${verb} task ${shortId(task.id)} "${task.title}" (${task.status})`);
+  if (verb) {
+    console.log(`${verb} task ${shortId(task.id)} "${task.title}" (${task.status})`);
+    return printScheduleChanges('schedule' in task ? task.schedule : undefined);
+  }
   printRecord([
     ['id', task.id],
     ['title', task.title],

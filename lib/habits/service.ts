@@ -5,6 +5,7 @@ import type { Habit, HabitCompletion, Prisma } from '../generated/prisma/client'
 import { userZone } from '../identity/users';
 import { appendEvent } from '../outbox/append';
 import type { EventType } from '../outbox/events';
+import { followSource, type ScheduleChange } from '../scheduling/follow';
 import { decodeCursor, type Page, pageArgs, toPage } from '../shared/pagination';
 import { resolveCursor, resolveRef } from '../shared/refs';
 import { localDateSchema } from '../shared/schemas';
@@ -293,7 +294,10 @@ async function storedStats(tx: DbTx, habit: Habit, zone: string, today: string) 
   return { streak, bestStreak, totalDone };
 }
 
-export async function updateHabit(ctx: ServiceContext, ref: string, input: UpdateHabitInput): Promise<HabitView> {
+/** A habit write's view, with what its blocks did when they followed (present only when something changed). */
+export type HabitChange = HabitView & { schedule?: ScheduleChange[] };
+
+export async function updateHabit(ctx: ServiceContext, ref: string, input: UpdateHabitInput): Promise<HabitChange> {
   const data = updateHabitSchema.parse(input);
   const zone = await userZone(ctx);
   const now = ctx.now();
@@ -320,7 +324,13 @@ export async function updateHabit(ctx: ServiceContext, ref: string, input: Updat
     const updated = await tx.habit.update({ where: { id: habit.id }, data: { ...changes, ...stats } });
     const view = await viewOf(tx, updated, zone, now);
     if (frequencyChanged) await recordFrequencyChanged(tx, ctx, view, from, to, { source: 'update' });
-    return view;
+    const schedule = await followSource(tx, ctx, {
+      kind: 'habit',
+      id: habit.id,
+      ...(updated.name !== habit.name ? { title: updated.name } : {}),
+      ...(updated.durationMinutes !== habit.durationMinutes ? { minutes: updated.durationMinutes } : {}),
+    });
+    return schedule.length ? { ...view, schedule } : view;
   });
 }
 
@@ -402,7 +412,7 @@ export async function listCompletions(ctx: ServiceContext, ref: string, input: L
 }
 
 /** Archives a habit: history kept, never due again, logs and edits rejected. Idempotent (no second event). */
-export async function archiveHabit(ctx: ServiceContext, ref: string): Promise<HabitView> {
+export async function archiveHabit(ctx: ServiceContext, ref: string): Promise<HabitChange> {
   const zone = await userZone(ctx);
   const now = ctx.now();
   return transaction(ctx.db, async (tx) => {
@@ -412,6 +422,7 @@ export async function archiveHabit(ctx: ServiceContext, ref: string): Promise<Ha
     const stats = await storedStats(tx, { ...habit, ...changes }, zone, localDate(now, zone));
     const view = await viewOf(tx, await tx.habit.update({ where: { id: habit.id }, data: { ...changes, ...stats } }), zone, now);
     await recordEvent(tx, ctx, 'habits.habit.archived', view);
-    return view;
+    const schedule = await followSource(tx, ctx, { kind: 'habit', id: habit.id, ended: 'archived' });
+    return schedule.length ? { ...view, schedule } : view;
   });
 }

@@ -6,6 +6,7 @@ import type { Meeting, Prisma } from '../generated/prisma/client';
 import { userZone } from '../identity/users';
 import { appendEvent } from '../outbox/append';
 import type { EventType } from '../outbox/events';
+import { followSource, meetingBlockTitle, type ScheduleChange } from '../scheduling/follow';
 import { type Page, toPage } from '../shared/pagination';
 import { resolveCursor, resolveRef } from '../shared/refs';
 import { formatMinute, localDate, toZonedIso, toZonedIsoOrNull } from '../time';
@@ -186,7 +187,10 @@ export async function meetingsDueOn(ctx: ServiceContext, date: string): Promise<
 
 const editableFields = ['name', 'cadence', 'intervalDays', 'durationMinutes', 'time'] as const;
 
-export async function updateMeeting(ctx: ServiceContext, ref: string, input: UpdateMeetingInput): Promise<MeetingView> {
+/** A meeting write's view, with what its blocks did when they followed (present only when something changed). */
+export type MeetingChange = MeetingView & { schedule?: ScheduleChange[] };
+
+export async function updateMeeting(ctx: ServiceContext, ref: string, input: UpdateMeetingInput): Promise<MeetingChange> {
   await requireModule(ctx, smart1to1);
   const data = updateMeetingSchema.parse(input);
   const zone = await userZone(ctx);
@@ -221,7 +225,17 @@ export async function updateMeeting(ctx: ServiceContext, ref: string, input: Upd
     });
     const view = meetingView(updated, zone, now);
     await recordMeetingEvent(tx, ctx, 'meetings.meeting.updated', view, { changed: [...changed] });
-    return view;
+    const replan = changed.some((field) => field === 'cadence' || field === 'intervalDays' || field === 'time');
+    const next = replan ? meetingNext(updated, zone, now) : null;
+    const schedule = await followSource(tx, ctx, {
+      kind: 'meeting',
+      id: meeting.id,
+      // With a re-plan the title and length go along, so the block is planned as the meeting is now.
+      ...(replan || changed.includes('name') ? { title: meetingBlockTitle(updated.name) } : {}),
+      ...(replan || changed.includes('durationMinutes') ? { minutes: updated.durationMinutes } : {}),
+      ...(replan ? { replan: next ? { date: next.date, preferredStartMinute: updated.preferredMinute } : null } : {}),
+    });
+    return schedule.length ? { ...view, schedule } : view;
   });
 }
 
@@ -249,7 +263,7 @@ export async function markMeetingHeld(ctx: ServiceContext, ref: string, input: H
 }
 
 /** Archives a meeting (idempotent: archiving an archived meeting changes nothing and records no event). */
-export async function archiveMeeting(ctx: ServiceContext, ref: string): Promise<MeetingView> {
+export async function archiveMeeting(ctx: ServiceContext, ref: string): Promise<MeetingChange> {
   await requireModule(ctx, smart1to1);
   const zone = await userZone(ctx);
   const now = ctx.now();
@@ -259,6 +273,7 @@ export async function archiveMeeting(ctx: ServiceContext, ref: string): Promise<
     const updated = await tx.meeting.update({ where: { id: meeting.id }, data: { archived: true, archivedAt: now, updatedAt: now } });
     const view = meetingView(updated, zone, now);
     await recordMeetingEvent(tx, ctx, 'meetings.meeting.archived', view);
-    return view;
+    const schedule = await followSource(tx, ctx, { kind: 'meeting', id: meeting.id, ended: 'archived' });
+    return schedule.length ? { ...view, schedule } : view;
   });
 }

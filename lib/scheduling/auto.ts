@@ -8,9 +8,11 @@ import type { Operation } from '../http/openapi';
 import { meetingsDueOn } from '../meetings/service';
 import { schedulerDuration, schedulerPlanDuration } from '../metrics';
 import { localDateSchema, queryBoolean, wholeNumberSchema } from '../shared/schemas';
-import { addDays, localDate, localDayBounds, parseMinute } from '../time';
+import { addDays, formatLocalTime, localDate, localDayBounds, parseMinute, toZonedIso } from '../time';
 import { type BlockView, blockView, lockUserSchedule, planningHours, recordBlockEvent } from './blocks';
-import { type Candidate, plan } from './plan';
+import { meetingBlockTitle } from './follow';
+import { type Candidate, defaultTaskMinutes, plan } from './plan';
+import type { PlanReason, PlanReasonCode } from './reasons';
 
 export const autoScheduleSchema = z
   .object({
@@ -27,11 +29,25 @@ export type AutoScheduleInput = z.input<typeof autoScheduleSchema>;
 export interface AutoScheduleResult {
   dates: string[];
   timeZone: string;
-  placed: (BlockView & { kind: Candidate['kind'] })[];
-  failures: { kind: Candidate['kind']; refId: string; title: string; date: string | null; reason: string }[];
+  /** What was placed; a task placed past its due time carries the block's `flag` and a `note` saying why. */
+  placed: (BlockView & { kind: Candidate['kind']; note?: PlanReason })[];
+  /** What was not, each with a code from lib/scheduling/reasons.ts, a sentence, and for tasks the first free slot beyond the plan. */
+  failures: {
+    kind: Candidate['kind'];
+    refId: string;
+    title: string;
+    date: string | null;
+    code: PlanReasonCode;
+    reason: string;
+    /** The first free slot of the item's length in the next days, when the reason offers one. */
+    suggestion: { start: string; date: string; time: string } | null;
+  }[];
   /** Percent of the planned days' working time that is now busy (existing blocks + new ones). */
   utilisation: number;
 }
+
+/** Days after the planned ones searched for the first free slot an unplaced task's reason offers. */
+const lookaheadDays = 7;
 
 /** Habit preferred times as local windows (SPEC §3); `anytime` has none. */
 const preferredWindows: Record<string, { startMinute: number; endMinute: number } | undefined> = {
@@ -41,8 +57,6 @@ const preferredWindows: Record<string, { startMinute: number; endMinute: number 
   night: { startMinute: 1260, endMinute: 1440 },
 };
 
-/** Default duration of a task without an estimate (SPEC §2). */
-export const defaultTaskMinutes = 30;
 
 /**
  * `schedule auto` (SPEC §5): gathers candidates — open tasks without a future planned block, habits
@@ -77,7 +91,8 @@ async function runAutoSchedule(ctx: ServiceContext, input: AutoScheduleInput): P
       const { zone } = hours;
       const first = data.date ?? localDate(now, zone);
       const dates = Array.from({ length: data.days }, (_, i) => addDays(first, i));
-      const range = { start: localDayBounds(dates[0], zone).start, end: localDayBounds(dates[dates.length - 1], zone).end };
+      const lookaheadDates = Array.from({ length: lookaheadDays }, (_, i) => addDays(dates[dates.length - 1], i + 1));
+      const range = { start: localDayBounds(dates[0], zone).start, end: localDayBounds(lookaheadDates[lookaheadDates.length - 1], zone).end };
 
       const existing = await tx.scheduleBlock.findMany({
         where: { userId: ctx.userId, startAt: { lt: range.end }, endAt: { gt: range.start } },
@@ -92,6 +107,7 @@ async function runAutoSchedule(ctx: ServiceContext, input: AutoScheduleInput): P
         candidates,
         busy: existing.map((b) => ({ start: b.startAt.getTime(), end: b.endAt.getTime() })),
         dates,
+        lookaheadDates,
         ...hours,
         now: now.getTime(),
       });
@@ -111,20 +127,32 @@ async function runAutoSchedule(ctx: ServiceContext, input: AutoScheduleInput): P
             updatedAt: now,
           },
         });
-        const view = blockView(block, zone);
+        const view = { ...blockView(block, zone), flag: placement.flag ?? null };
         await recordBlockEvent(tx, ctx, 'scheduling.block.scheduled', view, { source: 'auto' });
-        placed.push({ ...view, kind: placement.candidate.kind });
+        placed.push({ ...view, kind: placement.candidate.kind, ...(placement.note ? { note: placement.note } : {}) });
       }
       return {
         dates,
         timeZone: zone,
         placed,
-        failures: result.failures.map((f) => ({ kind: f.candidate.kind, refId: f.candidate.refId, title: f.candidate.title, date: f.candidate.date ?? null, reason: f.reason })),
+        failures: result.failures.map((f) => ({
+          kind: f.candidate.kind,
+          refId: f.candidate.refId,
+          title: f.candidate.title,
+          date: f.candidate.date ?? null,
+          code: f.code,
+          reason: f.reason,
+          suggestion: f.suggestion === undefined ? null : suggestionAt(new Date(f.suggestion), zone),
+        })),
         utilisation: Math.round(result.utilisation * 1000) / 10,
       };
     },
     { timeoutMs: 60_000 },
   );
+}
+
+function suggestionAt(start: Date, zone: string): NonNullable<AutoScheduleResult['failures'][number]['suggestion']> {
+  return { start: toZonedIso(start, zone), date: localDate(start, zone), time: formatLocalTime(start, zone) };
 }
 
 /** Open tasks that do not already hold a planned block ending in the future. */
@@ -187,7 +215,7 @@ async function meetingCandidates(ctx: ServiceContext, dates: string[], existing:
       candidates.push({
         kind: 'meeting',
         refId: meeting.id,
-        title: `1:1 ${meeting.name}`,
+        title: meetingBlockTitle(meeting.name),
         durationMinutes: meeting.durationMinutes,
         createdAt: Date.parse(meeting.createdAt),
         date,

@@ -43,10 +43,30 @@ export interface BlockView {
   minutes: number;
   status: ScheduleBlock['status'];
   source: ScheduleBlock['source'];
+  /** Moved by hand: later planning leaves it where it was put. */
+  pinned: boolean;
+  /** A task block's due-time flag (blockFlag): `overdue`, `after_due`, or null. */
+  flag: BlockFlag | null;
   externalCalendarId: string | null;
   externalEventId: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export type BlockFlag = 'overdue' | 'after_due';
+
+/** A block row with its task's due time when it plans an open task (null otherwise): what a view needs for the flag. */
+export type BlockRow = ScheduleBlock & { taskDueAt: Date | null };
+
+/**
+ * The flag a task block carries: `overdue` while its task is open and past its due time, `after_due`
+ * when it ends after a due time still ahead; null otherwise (and for completed blocks, whose task
+ * is done with).
+ */
+export function blockFlag(block: Pick<ScheduleBlock, 'type' | 'status' | 'endAt'>, taskDueAt: Date | null, now: Date): BlockFlag | null {
+  if (block.type !== 'task' || taskDueAt === null || block.status === 'completed') return null;
+  if (taskDueAt.getTime() <= now.getTime()) return 'overdue';
+  return block.endAt.getTime() > taskDueAt.getTime() ? 'after_due' : null;
 }
 
 export interface DayView {
@@ -94,8 +114,13 @@ function endTimeOf(end: Date, startDate: string, zone: string): string {
   return localMinuteOf(end, zone) === 0 && localDate(end, zone) === addDays(startDate, 1) ? '24:00' : formatLocalTime(end, zone);
 }
 
-export function blockView(block: ScheduleBlock, zone: string): BlockView {
+/**
+ * A block as the doors show it. The flag needs the task's due time and the clock: given a BlockRow
+ * and `now` it is computed, else null (event payloads, blocks that plan no task).
+ */
+export function blockView(block: ScheduleBlock | BlockRow, zone: string, now?: Date): BlockView {
   const date = localDate(block.startAt, zone);
+  const taskDueAt = 'taskDueAt' in block ? block.taskDueAt : null;
   return {
     id: block.id,
     type: block.type,
@@ -109,6 +134,8 @@ export function blockView(block: ScheduleBlock, zone: string): BlockView {
     minutes: minutesBetween(block.startAt, block.endAt),
     status: block.status,
     source: block.source,
+    pinned: block.pinned,
+    flag: now ? blockFlag(block, taskDueAt, now) : null,
     externalCalendarId: block.externalCalendarId,
     externalEventId: block.externalEventId,
     createdAt: toZonedIso(block.createdAt, zone),
@@ -142,7 +169,7 @@ export async function recordBlockEvent(tx: DbTx, ctx: ServiceContext, eventType:
   await appendEvent(tx, { aggregateType: 'block', aggregateId: view.id, eventType, userId: ctx.userId, payload: { block: view, ...extra } });
 }
 
-async function loadBlock(tx: DbTx, ctx: ServiceContext, ref: string): Promise<ScheduleBlock> {
+export async function loadBlock(tx: DbTx, ctx: ServiceContext, ref: string): Promise<ScheduleBlock> {
   const id = await resolveRef({ ...ctx, db: tx }, 'block', ref);
   return tx.scheduleBlock.findUniqueOrThrow({ where: { id } });
 }
@@ -256,10 +283,11 @@ export async function addBlock(ctx: ServiceContext, input: AddBlockInput): Promi
           await lockUserSchedule(tx, ctx.userId);
           const other = await findOverlap(tx, ctx.userId, startAt, endAt);
           if (other) throw overlapConflict(other, zone, localStart);
+          // Put there by hand: pinned like a moved block.
           const block = await tx.scheduleBlock.create({
-            data: { userId: ctx.userId, type: data.type, referenceId: data.referenceId ?? null, title: data.title, startAt, endAt, createdAt: now, updatedAt: now },
+            data: { userId: ctx.userId, type: data.type, referenceId: data.referenceId ?? null, title: data.title, startAt, endAt, pinned: true, createdAt: now, updatedAt: now },
           });
-          const view = blockView(block, zone);
+          const view = await flaggedView(tx, ctx, block, zone);
           await recordBlockEvent(tx, ctx, 'scheduling.block.scheduled', view);
           return view;
         },
@@ -293,13 +321,14 @@ export async function moveBlock(ctx: ServiceContext, ref: string, input: MoveBlo
           const { startAt, endAt } = resolveSpan(data, date, zone);
           target = { startAt, endAt, id: block.id };
           if (block.status === 'planned' && startAt.getTime() === block.startAt.getTime() && endAt.getTime() === block.endAt.getTime()) {
-            return blockView(block, zone); // already there: nothing changes, no event
+            return flaggedView(tx, ctx, block, zone); // already there: nothing changes, no event
           }
           const other = await findOverlap(tx, ctx.userId, startAt, endAt, block.id);
           if (other) throw overlapConflict(other, zone, localDate(startAt, zone));
           const from = { start: toZonedIso(block.startAt, zone), end: toZonedIso(block.endAt, zone) };
-          const moved = await tx.scheduleBlock.update({ where: { id: block.id }, data: { startAt, endAt, status: 'planned', updatedAt: now } });
-          const view = blockView(moved, zone);
+          // Moved by hand: pinned, so later planning leaves it where it was put.
+          const moved = await tx.scheduleBlock.update({ where: { id: block.id }, data: { startAt, endAt, status: 'planned', pinned: true, updatedAt: now } });
+          const view = await flaggedView(tx, ctx, moved, zone);
           await recordBlockEvent(tx, ctx, 'scheduling.block.rescheduled', view, { from });
           return view;
         },
@@ -308,18 +337,24 @@ export async function moveBlock(ctx: ServiceContext, ref: string, input: MoveBlo
   );
 }
 
-/** Marks a block completed (twice → conflict). Emits `scheduling.block.completed`. */
+/**
+ * Marks a block completed (twice → conflict). Emits `scheduling.block.completed`. Doors complete
+ * blocks through completeBlockAndTask (lib/scheduling/complete-block.ts), which also settles the
+ * task a block plans.
+ */
 export async function completeBlock(ctx: ServiceContext, ref: string): Promise<BlockView> {
   const { zone } = await planningHours(ctx.db, ctx.userId);
-  return transaction(ctx.db, async (tx) => {
-    const block = await loadBlock(tx, ctx, ref);
-    if (block.status === 'completed') throw conflict('block is already completed');
-    const { count } = await tx.scheduleBlock.updateMany({ where: { id: block.id, userId: ctx.userId, status: block.status }, data: { status: 'completed', updatedAt: ctx.now() } });
-    if (count === 0) throw conflict('block is already completed');
-    const view = blockView(await tx.scheduleBlock.findUniqueOrThrow({ where: { id: block.id } }), zone);
-    await recordBlockEvent(tx, ctx, 'scheduling.block.completed', view);
-    return view;
-  });
+  return transaction(ctx.db, async (tx) => completeLoadedBlock(tx, ctx, await loadBlock(tx, ctx, ref), zone));
+}
+
+/** completeBlock for a loaded block, in the caller's transaction. */
+export async function completeLoadedBlock(tx: DbTx, ctx: ServiceContext, block: ScheduleBlock, zone: string): Promise<BlockView> {
+  if (block.status === 'completed') throw conflict('block is already completed');
+  const { count } = await tx.scheduleBlock.updateMany({ where: { id: block.id, userId: ctx.userId, status: block.status }, data: { status: 'completed', updatedAt: ctx.now() } });
+  if (count === 0) throw conflict('block is already completed');
+  const view = await flaggedView(tx, ctx, await tx.scheduleBlock.findUniqueOrThrow({ where: { id: block.id } }), zone);
+  await recordBlockEvent(tx, ctx, 'scheduling.block.completed', view);
+  return view;
 }
 
 /** What removeBlock hands to its `onRemoved` extension point. */
@@ -357,7 +392,7 @@ export async function removeBlock(ctx: ServiceContext, ref: string, options: Rem
 
 export async function getBlock(ctx: ServiceContext, ref: string): Promise<BlockView> {
   const { zone } = await planningHours(ctx.db, ctx.userId);
-  return blockView(await loadBlock(ctx.db, ctx, ref), zone);
+  return flaggedView(ctx.db, ctx, await loadBlock(ctx.db, ctx, ref), zone);
 }
 
 const intervalOf = (block: { startAt: Date; endAt: Date }): Interval => ({ start: block.startAt.getTime(), end: block.endAt.getTime() });
@@ -374,18 +409,36 @@ function clip(intervals: Interval[], range: Interval): Interval[] {
  * blocks (measured in-process). Every column of the model, under its model name
  * (test/scheduling/blocks-between.test.ts checks that against findMany).
  */
-export function blocksBetween(db: DbTx, userId: string, start: Date, end: Date): Promise<ScheduleBlock[]> {
-  return db.$queryRaw<ScheduleBlock[]>`
-    SELECT id, user_id AS "userId", type::text AS type, reference_id AS "referenceId", title, start_at AS "startAt", end_at AS "endAt",
-           status::text AS status, source::text AS source, external_calendar_id AS "externalCalendarId",
-           external_event_id AS "externalEventId", synced_hash AS "syncedHash", synced_at AS "syncedAt",
-           created_at AS "createdAt", updated_at AS "updatedAt"
-      FROM schedule_blocks
-     WHERE user_id = ${userId}::uuid AND start_at < ${end} AND end_at > ${start}
-     ORDER BY start_at, end_at, id`;
+export function blocksBetween(db: DbTx, userId: string, start: Date, end: Date): Promise<BlockRow[]> {
+  // The due time of the open task a block plans comes along (for its flag), in the same round trip.
+  return db.$queryRaw<BlockRow[]>`
+    SELECT b.id, b.user_id AS "userId", b.type::text AS type, b.reference_id AS "referenceId", b.title, b.start_at AS "startAt", b.end_at AS "endAt",
+           b.status::text AS status, b.source::text AS source, b.pinned, b.external_calendar_id AS "externalCalendarId",
+           b.external_event_id AS "externalEventId", b.synced_hash AS "syncedHash", b.synced_at AS "syncedAt",
+           b.created_at AS "createdAt", b.updated_at AS "updatedAt", t.due_at AS "taskDueAt"
+      FROM schedule_blocks b
+      LEFT JOIN tasks t ON b.type = 'task' AND t.id = b.reference_id AND t.user_id = b.user_id AND t.status IN ('pending', 'in_progress')
+     WHERE b.user_id = ${userId}::uuid AND b.start_at < ${end} AND b.end_at > ${start}
+     ORDER BY b.start_at, b.end_at, b.id`;
 }
 
-function dayView(date: string, user: PlanningHours, blocks: ScheduleBlock[]): DayView {
+/** The rows with the due time of the open task each plans (one query for the lot), for views with flags. */
+export async function withTaskDues(db: DbTx, userId: string, blocks: ScheduleBlock[]): Promise<BlockRow[]> {
+  const taskIds = [...new Set(blocks.filter((b) => b.type === 'task' && b.referenceId).map((b) => b.referenceId as string))];
+  const tasks = taskIds.length
+    ? await db.task.findMany({ where: { userId, id: { in: taskIds }, status: { in: ['pending', 'in_progress'] } }, select: { id: true, dueAt: true } })
+    : [];
+  const dues = new Map(tasks.map((t) => [t.id, t.dueAt]));
+  return blocks.map((b) => ({ ...b, taskDueAt: (b.type === 'task' && b.referenceId && dues.get(b.referenceId)) || null }));
+}
+
+/** A block's view with its flag (one small query for the task's due time). */
+export async function flaggedView(db: DbTx, ctx: ServiceContext, block: ScheduleBlock, zone: string): Promise<BlockView> {
+  const [row] = await withTaskDues(db, ctx.userId, [block]);
+  return blockView(row, zone, ctx.now());
+}
+
+function dayView(date: string, user: PlanningHours, blocks: BlockRow[], now: Date): DayView {
   const { start, end } = localDayBounds(date, user.zone);
   const day = { start: start.getTime(), end: end.getTime() };
   const mine = blocks.filter((b) => b.startAt < end && b.endAt > start);
@@ -395,7 +448,7 @@ function dayView(date: string, user: PlanningHours, blocks: ScheduleBlock[]): Da
   return {
     date,
     timeZone: user.zone,
-    blocks: mine.map((b) => blockView(b, user.zone)),
+    blocks: mine.map((b) => blockView(b, user.zone, now)),
     workingHours: hours ? { start: formatMinute(hours.startMinute), end: formatMinute(hours.endMinute) } : null,
     summary: { plannedMinutes: Math.round(sumMinutes(planned)), freeMinutes: Math.round(sumMinutes(free)) },
   };
@@ -407,7 +460,7 @@ export async function scheduleDay(ctx: ServiceContext, input: ScheduleDayInput =
   const user = await planningHours(ctx.db, ctx.userId);
   const date = query.date ?? localDate(ctx.now(), user.zone);
   const { start, end } = localDayBounds(date, user.zone);
-  return dayView(date, user, await blocksBetween(ctx.db, ctx.userId, start, end));
+  return dayView(date, user, await blocksBetween(ctx.db, ctx.userId, start, end), ctx.now());
 }
 
 /** The Monday-based week containing `date` (default today), shifted by `offset` weeks. */
@@ -417,7 +470,8 @@ export async function scheduleWeek(ctx: ServiceContext, input: ScheduleWeekInput
   const monday = mondayOf(addDays(query.date ?? localDate(ctx.now(), user.zone), 7 * (query.offset ?? 0)));
   const dates = Array.from({ length: 7 }, (_, i) => addDays(monday, i));
   const blocks = await blocksBetween(ctx.db, ctx.userId, localDayBounds(dates[0], user.zone).start, localDayBounds(dates[6], user.zone).end);
-  const days = dates.map((date) => dayView(date, user, blocks));
+  const now = ctx.now();
+  const days = dates.map((date) => dayView(date, user, blocks, now));
   return {
     weekStart: dates[0],
     weekEnd: dates[6],
@@ -469,7 +523,8 @@ export async function listBlocks(ctx: ServiceContext, input: ListBlocksInput = {
     ...(to ? { startAt: { lt: to } } : {}),
   };
   const rows = await ctx.db.scheduleBlock.findMany({ where, orderBy: [{ startAt: 'asc' }, { id: 'asc' }], ...pageArgs(query.limit, cursorId) });
-  return toPage(rows, query.limit, (block) => blockView(block, zone));
+  const now = ctx.now();
+  return toPage(await withTaskDues(ctx.db, ctx.userId, rows), query.limit, (block) => blockView(block, zone, now));
 }
 
 // ───────────────────────── missed detection ─────────────────────────

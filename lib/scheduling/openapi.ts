@@ -1,4 +1,5 @@
 import type { Operation } from '../http/openapi';
+import { completeBlockSchema } from './complete-block';
 import { addBlockSchema, freeSlotsSchema, listBlocksSchema, moveBlockSchema, scheduleDaySchema, scheduleWeekSchema } from './schemas';
 
 /** The schedule-blocks part of REST v1, for the OpenAPI document (`auto` and `reschedule-missed` are described beside their services). */
@@ -11,5 +12,13 @@ export const blockOperations: Operation[] = [
   { method: 'get', path: '/schedule/blocks/{id}', tag: 'schedule', summary: 'Show a block', returns: 'The block' },
   { method: 'patch', path: '/schedule/blocks/{id}', tag: 'schedule', summary: 'Move a planned or missed Orbita block (409 on overlap; imported and completed blocks do not move)', body: moveBlockSchema, returns: 'The block' },
   { method: 'delete', path: '/schedule/blocks/{id}', tag: 'schedule', summary: 'Remove a block', returns: 'The removed block' },
-  { method: 'post', path: '/schedule/blocks/{id}/complete', tag: 'schedule', summary: 'Complete a block (completing twice is a conflict)', returns: 'The block' },
+  {
+    method: 'post',
+    path: '/schedule/blocks/{id}/complete',
+    tag: 'schedule',
+    summary:
+      "Complete a block (completing twice is a conflict). A task's last planned block completes the task too; when the task has other planned blocks, `completeTask` says whether to (without it: 409 with `details.choice = \"completeTask\"`)",
+    body: completeBlockSchema,
+    returns: 'The block, plus `task` when the task was completed',
+  },
 ];

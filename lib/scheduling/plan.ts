@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
-import { atLocalMinute, formatMinute, isValidTimeZone, weekdayOf } from '../time';
+import { formatDateRange } from '../format';
+import { atLocalMinute, formatMinute, isValidTimeZone, localDate } from '../time';
+import { alternative, dayName, lengthName, type PlanReason, type PlanReasonCode, whenName } from './reasons';
 import { type Interval, type WeekdayHours, freeIntervals, mergeIntervals, minute, personalWindow, workingWindow } from './windows';
 
 /**
@@ -19,9 +21,14 @@ import { type Interval, type WeekdayHours, freeIntervals, mergeIntervals, minute
  * - Every task uses first fit, earliest date first. The ordering puts urgent/high tasks first, so
  *   they take the mornings ("prefer the morning") and the rest follow in priority order; a task never
  *   jumps ahead of a higher-priority one of the same or shorter length.
- * - A due task's block must end by `dueAt`. A task already past due is planned as soon as possible
- *   (it sorts first among its priority, since its due time is the earliest): an overdue task is
- *   exactly the one a person most needs time for, so it is never dropped for being late.
+ * - A due task's block should end by `dueAt`. When no slot before it is left, the task is placed at
+ *   the first free slot after it on the dates planned, flagged `after_due` (a task due today that
+ *   does not fit today lands tomorrow with a flag instead of nowhere). A task already past due is
+ *   planned as soon as possible, flagged `overdue` (it sorts first among its priority, since its due
+ *   time is the earliest): an overdue task is exactly the one a person most needs time for, so it
+ *   is never dropped for being late.
+ * - What is not placed gets a code from lib/scheduling/reasons.ts and a sentence naming the day and,
+ *   for tasks, the first free slot on the dates planned or the `lookaheadDates` after them.
  * - A meeting's "nearest" is measured in real time (epoch ms) from its preferred start; ties go to
  *   the earlier start. A meeting without `preferredStartMinute` takes the earliest free start.
  * - Habits take the earliest free start inside personal hours ∩ their window ("at the window start
@@ -73,6 +80,11 @@ export interface PlanInput {
   bufferMinutes?: number;
   /** Default 5: starts are aligned to this in local wall time. */
   granularityMinutes?: number;
+  /**
+   * Dates after the planned ones (in order), where nothing is placed: searched only for the "first
+   * free slot" an unplaced task's reason offers. Their busy time must be in `busy` too.
+   */
+  lookaheadDates?: string[];
 }
 
 export interface Placement {
@@ -80,11 +92,16 @@ export interface Placement {
   date: string;
   start: number;
   end: number;
+  /** Tasks placed past their due time: `overdue` (it had passed before planning) or `after_due`. */
+  flag?: 'overdue' | 'after_due';
+  /** Why the flag, in the shared words of lib/scheduling/reasons.ts. */
+  note?: PlanReason;
 }
 
-export interface Failure {
+export interface Failure extends PlanReason {
   candidate: Candidate;
-  reason: string;
+  /** Tasks: the first free slot of their length on the planned or lookahead dates (epoch ms), if any. */
+  suggestion?: number;
 }
 
 export interface PlanResult {
@@ -95,6 +112,9 @@ export interface PlanResult {
   utilisation: number;
 }
 
+/** Default duration of a task without an estimate (SPEC §2). */
+export const defaultTaskMinutes = 30;
+
 /** The shortest block the database accepts (SPEC §5); shorter free gaps are dropped. */
 export const minimumBlockMinutes = 5;
 const minimumBlockMs = minimumBlockMinutes * minute;
@@ -102,7 +122,6 @@ const fiveMinutes = 5 * minute;
 
 const knownZones = new Set<string>();
 const priorityRank: Record<Priority, number> = { urgent: 0, high: 1, medium: 2, low: 3, none: 4 };
-const weekdayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const windowNames: Record<string, string> = { '360-720': 'morning', '720-1020': 'afternoon', '1020-1260': 'evening', '1260-1440': 'night' };
 
 // ---------------------------------------------------------------------------------------------
@@ -305,6 +324,8 @@ class FreeList {
 
 interface Day {
   date: string;
+  /** A lookahead date: searched for suggestions, never placed on. */
+  lookahead: boolean;
   /** Working time of the date (0 or 1 interval). */
   workWindow: Interval[];
   /** Personal time of the date (0 or 1 interval). */
@@ -365,11 +386,13 @@ export function plan(input: PlanInput): PlanResult {
   const earliest = Math.ceil(input.now / fiveMinutes) * fiveMinutes;
   const busy = input.busy.filter((b) => b.end > b.start);
   const dates = [...new Set(input.dates)];
+  const lookaheadDates = [...new Set(input.lookaheadDates ?? [])].filter((d) => !dates.includes(d));
+  const today = localDate(new Date(input.now), zone);
 
   // Per date: working and personal windows, their free gaps (busy widened by the buffer), from now on.
-  const days: Day[] = [];
+  const allDays: Day[] = [];
   const byDate = new Map<string, Day>();
-  for (const date of dates) {
+  for (const [date, lookahead] of [...dates.map((d) => [d, false] as const), ...lookaheadDates.map((d) => [d, true] as const)]) {
     const workWindow = workingWindow(date, zone, input.workingHours);
     const personal = personalWindow(date, zone, input.personalHours);
     const freeFrom = (windows: Interval[]) => {
@@ -378,24 +401,26 @@ export function plan(input: PlanInput): PlanResult {
         .map((g) => ({ start: Math.max(g.start, earliest), end: g.end }))
         .filter((g) => g.end > g.start);
     };
-    const day: Day = { date, workWindow, personalWindow: personal, work: new FreeList(freeFrom(workWindow)), personal: new FreeList(freeFrom(personal)) };
-    days.push(day);
-    byDate.set(date, day);
+    const day: Day = { date, lookahead, workWindow, personalWindow: personal, work: new FreeList(freeFrom(workWindow)), personal: new FreeList(freeFrom(personal)) };
+    allDays.push(day);
+    if (!lookahead) byDate.set(date, day);
   }
-  const sortedDates = [...dates].sort();
-  const span = dates.length
+  const days = allDays.filter((d) => !d.lookahead);
+  const sortedDates = [...dates, ...lookaheadDates].sort();
+  const span = sortedDates.length
     ? { start: atLocalMinute(sortedDates[0], 0, zone).getTime() - 86_400_000, end: atLocalMinute(sortedDates[sortedDates.length - 1], 1440, zone).getTime() + 86_400_000 }
     : { start: input.now, end: input.now + 1 };
   const align = new Aligner(offsetSegments(zone, span.start, span.end), granularity * minute, span);
 
   const placements: Placement[] = [];
   const failures: Failure[] = [];
-  const fail = (candidate: Candidate, reason: string) => failures.push({ candidate, reason });
-  const place = (candidate: Candidate, day: Day, start: number, length: number) => {
+  const fail = (candidate: Candidate, code: PlanReasonCode, reason: string, suggestion?: number | null) =>
+    failures.push({ candidate, code, reason, ...(suggestion != null ? { suggestion } : {}) });
+  const place = (candidate: Candidate, day: Day, start: number, length: number, flagged?: Pick<Placement, 'flag' | 'note'>) => {
     const end = start + length;
-    placements.push({ candidate, date: day.date, start, end });
+    placements.push({ candidate, date: day.date, start, end, ...flagged });
     const cut = { start: start - bufferMs, end: end + bufferMs };
-    for (const d of days) {
+    for (const d of allDays) {
       d.work.subtract(cut);
       d.personal.subtract(cut);
     }
@@ -414,7 +439,6 @@ export function plan(input: PlanInput): PlanResult {
     }
     return label;
   };
-  const datesLabel = dates.length === 0 ? 'no dates' : dates.length === 1 ? dates[0] : `${dates[0]} … ${dates[dates.length - 1]}`;
   const anyWorkingTime = days.some((d) => d.workWindow.length > 0);
   // Wall-clock instants, memoised (luxon is the slow part of planning thousands of candidates).
   const wallTimes = new Map<string, number>();
@@ -431,6 +455,38 @@ export function plan(input: PlanInput): PlanResult {
 
   /** HH:mm of an instant ending a window on `date` (24:00 for the next midnight). */
   const wallLabel = (date: string, t: number) => (t === wall(date, 1440) ? '24:00' : instantLabel(t).slice(11));
+  /** An instant as a person says it: `today 17:00`, `tomorrow 09:00`, `Wed 9 Dec 09:00`. */
+  const when = (t: number) => {
+    const label = instantLabel(t);
+    return whenName(label.slice(0, 10), Number(label.slice(11, 13)) * 60 + Number(label.slice(14, 16)), today);
+  };
+  /** `today`, `tomorrow`, `on Wed 9 Dec`. */
+  const on = (date: string) => {
+    const name = dayName(date, today);
+    return name === 'today' || name === 'tomorrow' ? name : `on ${name}`;
+  };
+  const onPlannedDates =
+    dates.length === 0 ? 'on no dates' : dates.length === 1 ? on(dates[0]) : `on ${formatDateRange([...dates].sort()[0], [...dates].sort()[dates.length - 1])}`;
+  /** The earliest start of a `length` block in working time on any date, planned or lookahead. */
+  const firstFreeStart = (length: number): number | null => {
+    for (const day of allDays) {
+      if (day.work.longest < length) continue;
+      const start = earliestStart(day.work.gaps, length, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, align);
+      if (start !== null) return start;
+    }
+    return null;
+  };
+  /** The earliest start of a `length` block on the planned dates, ending by `limit`. */
+  const firstFitOnPlannedDates = (length: number, limit: number): { day: Day; start: number } | null => {
+    for (const day of days) {
+      const gaps = day.work.gaps;
+      if (day.work.longest < length) continue;
+      if (gaps[0].start + length > limit) continue;
+      const start = earliestStart(gaps, length, Number.NEGATIVE_INFINITY, limit, align);
+      if (start !== null) return { day, start };
+    }
+    return null;
+  };
 
   // Once a task of some length found no room without a due time, no longer task can (lists only shrink).
   let shortestUnplaceable = Number.POSITIVE_INFINITY;
@@ -438,22 +494,23 @@ export function plan(input: PlanInput): PlanResult {
   for (const candidate of orderCandidates(input.candidates)) {
     const minutes = candidate.durationMinutes;
     if (!Number.isFinite(minutes) || minutes <= 0) {
-      fail(candidate, `its duration (${minutes}) is not a positive number of minutes`);
+      fail(candidate, 'invalid_duration', `its duration (${minutes}) is not a positive number of minutes`);
       continue;
     }
     const blockMinutes = Math.max(minimumBlockMinutes, Math.ceil(minutes));
     const length = blockMinutes * minute;
+    const slot = `${lengthName(blockMinutes)} slot`;
 
     if (candidate.kind === 'meeting' || candidate.kind === 'habit') {
       const day = candidate.date ? byDate.get(candidate.date) : undefined;
       if (!day) {
-        fail(candidate, candidate.date ? `${candidate.date} is not one of the planned dates (${datesLabel})` : `it has no date to be planned on`);
+        fail(candidate, 'not_a_planned_date', candidate.date ? `it is due ${on(candidate.date)}; this plan covers ${onPlannedDates.replace(/^on /, '')}` : `it has no date to be planned on`);
         continue;
       }
       if (candidate.kind === 'meeting') {
         const window = day.workWindow[0];
         if (!window) {
-          fail(candidate, `no working hours on ${day.date} (${weekdayNames[weekdayOf(day.date)]})`);
+          fail(candidate, 'day_off', `${dayName(day.date, today)} is a day off`);
           continue;
         }
         const preferred =
@@ -461,14 +518,9 @@ export function plan(input: PlanInput): PlanResult {
             ? window.start
             : wall(day.date, Math.min(1440, Math.max(0, Math.round(candidate.preferredStartMinute))));
         const start = nearestStart(day.work.gaps, length, preferred, align);
-        if (start === null) {
-          fail(
-            candidate,
-            window.end - length < earliest
-              ? `too late: working hours on ${day.date} end at ${instantLabel(window.end).slice(11)}`
-              : `no free slot of ${blockMinutes} min in working hours on ${day.date}`,
-          );
-        } else place(candidate, day, start, length);
+        if (start !== null) place(candidate, day, start, length);
+        else if (window.end - length < earliest) fail(candidate, 'working_hours_over_today', `too late ${on(day.date)}: working hours end at ${wallLabel(day.date, window.end)}`);
+        else fail(candidate, day.work.longest > 0 ? 'longer_than_any_free_slot' : 'no_free_time', `no ${slot} left in working hours ${on(day.date)}`);
         continue;
       }
 
@@ -482,6 +534,7 @@ export function plan(input: PlanInput): PlanResult {
       if (!personal || hi <= lo) {
         fail(
           candidate,
+          'outside_personal_hours',
           w
             ? `its ${name} window (${formatMinute(w.startMinute)}–${formatMinute(w.endMinute)}) lies outside personal hours (${formatMinute(ph.startMinute)}–${formatMinute(ph.endMinute)})`
             : `personal hours are empty`,
@@ -489,34 +542,48 @@ export function plan(input: PlanInput): PlanResult {
         continue;
       }
       const start = earliestStart(day.personal.gaps, length, lo, hi, align);
-      if (start === null) {
+      if (start !== null) place(candidate, day, start, length);
+      else {
+        const range = `${instantLabel(lo).slice(11)}–${wallLabel(day.date, hi)}`;
         const where = w ? `its ${name} window within personal hours` : 'personal hours';
-        fail(candidate, `no free slot of ${blockMinutes} min in ${where} (${instantLabel(lo).slice(11)}–${wallLabel(day.date, hi)}) on ${day.date}`);
-      } else place(candidate, day, start, length);
+        if (hi - length < earliest) fail(candidate, 'no_slot_in_window', w ? `its ${name} window (${range}) is over ${on(day.date)}` : `personal hours (${range}) are over ${on(day.date)}`);
+        else fail(candidate, 'no_slot_in_window', `no ${slot} in ${where} (${range}) ${on(day.date)}`);
+      }
       continue;
     }
 
-    // Task: first fit in working hours, first date first; a due task must end by its due time.
-    const due = candidate.dueAt != null && candidate.dueAt > input.now ? candidate.dueAt : null;
-    let placed = false;
-    if (length < shortestUnplaceable) {
-      for (const day of days) {
-        const gaps = day.work.gaps;
-        if (day.work.longest < length) continue;
-        if (due !== null && gaps[0].start + length > due) continue;
-        const start = earliestStart(gaps, length, Number.NEGATIVE_INFINITY, due ?? Number.POSITIVE_INFINITY, align);
-        if (start !== null) {
-          place(candidate, day, start, length);
-          placed = true;
-          break;
-        }
+    // Task: first fit in working hours, first date first; before its due time when it can be,
+    // else after it (flagged), else a reason with the first free slot beyond the plan.
+    const due = candidate.dueAt ?? null;
+    const overdue = due !== null && due <= input.now;
+    const limit = due !== null && !overdue ? due : null;
+    let found = limit !== null ? firstFitOnPlannedDates(length, limit) : null;
+    let flagged: Pick<Placement, 'flag' | 'note'> | undefined;
+    if (!found && length < shortestUnplaceable) {
+      found = firstFitOnPlannedDates(length, Number.POSITIVE_INFINITY);
+      if (!found) shortestUnplaceable = Math.min(shortestUnplaceable, length);
+      else if (limit !== null) {
+        flagged = { flag: 'after_due', note: { code: 'no_slot_before_due', reason: `no ${slot} before its due time (${when(limit)}): placed after it` } };
       }
     }
-    if (placed) continue;
-    if (due === null) shortestUnplaceable = Math.min(shortestUnplaceable, length);
-    if (!anyWorkingTime) fail(candidate, `no working hours on ${datesLabel}`);
-    else if (due !== null) fail(candidate, `no free slot of ${blockMinutes} min in working hours before its due time (${instantLabel(due)})`);
-    else fail(candidate, `no free slot of ${blockMinutes} min in working hours on ${datesLabel}`);
+    if (found) {
+      if (overdue) flagged = { flag: 'overdue', note: { code: 'overdue', reason: `past its due time (${when(due)}): placed at the first free slot` } };
+      place(candidate, found.day, found.start, length, flagged);
+      continue;
+    }
+    const suggestion = firstFreeStart(length);
+    const next = alternative(suggestion === null ? null : when(suggestion), limit !== null && suggestion !== null && suggestion + length > limit ? ', after its due time' : '');
+    const workingDays = days.filter((d) => d.workWindow.length > 0);
+    if (!anyWorkingTime) {
+      fail(candidate, 'day_off', `${dates.length === 1 ? `${dayName(dates[0], today)} is a day off` : `no working hours ${onPlannedDates}`}${next}`, suggestion);
+    } else if (workingDays.every((d) => d.workWindow[0].end <= earliest)) {
+      const last = workingDays[workingDays.length - 1];
+      fail(candidate, 'working_hours_over_today', `working hours ${on(last.date)} ended at ${wallLabel(last.date, last.workWindow[0].end)}${next}`, suggestion);
+    } else {
+      const longest = Math.max(0, ...days.map((d) => d.work.longest));
+      if (longest === 0) fail(candidate, 'no_free_time', `no free time left in working hours ${onPlannedDates}${next}`, suggestion);
+      else fail(candidate, 'longer_than_any_free_slot', `no ${slot} left ${onPlannedDates} (the longest free slot is ${Math.floor(longest / minute)} min)${next}`, suggestion);
+    }
   }
 
   return { placements, failures, utilisation: utilisationOf(days, busy, placements) };

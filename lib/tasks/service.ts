@@ -7,6 +7,8 @@ import { userZone } from '../identity/users';
 import { appendEvent } from '../outbox/append';
 import type { EventType } from '../outbox/events';
 import { type Page, pageArgs, toPage } from '../shared/pagination';
+import { followSource, type ScheduleChange, type SourceChange } from '../scheduling/follow';
+import { defaultTaskMinutes } from '../scheduling/plan';
 import { resolveCursor, resolveRef } from '../shared/refs';
 import { localDate, localDayBounds, toZonedIso, toZonedIsoOrNull } from '../time';
 import {
@@ -54,6 +56,25 @@ export function taskView(task: Task, zone: string, now: Date): TaskView {
     createdAt: toZonedIso(task.createdAt, zone),
     updatedAt: toZonedIso(task.updatedAt, zone),
   };
+}
+
+/** A task write's view, with what its blocks did when they followed (present only when something changed). */
+export type TaskChange = TaskView & { schedule?: ScheduleChange[] };
+
+const minutesOf = (task: Pick<Task, 'durationMinutes'>) => task.durationMinutes ?? defaultTaskMinutes;
+
+/** Brings the task's blocks in line with its new state (lib/scheduling/follow.ts), in the caller's transaction. */
+async function followTask(tx: DbTx, ctx: ServiceContext, before: Task, after: Task, view: TaskView): Promise<TaskChange> {
+  const change: SourceChange = {
+    kind: 'task',
+    id: after.id,
+    task: { priority: after.priority, dueAt: after.dueAt, createdAt: after.createdAt },
+    ...(after.title !== before.title ? { title: after.title } : {}),
+    ...(minutesOf(after) !== minutesOf(before) ? { minutes: minutesOf(after) } : {}),
+    ...(after.status !== before.status && (after.status === 'completed' || after.status === 'archived') ? { ended: after.status } : {}),
+  };
+  const schedule = await followSource(tx, ctx, change);
+  return schedule.length ? { ...view, schedule } : view;
 }
 
 /** A due text as stored: a date is due at the last millisecond of that local day. */
@@ -151,7 +172,7 @@ async function writeTask(
   data: Prisma.TaskUpdateManyMutationInput,
   eventType: EventType,
   extra: (view: TaskView) => Record<string, unknown> = () => ({}),
-): Promise<TaskView> {
+): Promise<TaskChange> {
   const now = ctx.now();
   const { count } = await tx.task.updateMany({
     where: { id: task.id, userId: ctx.userId, version: task.version },
@@ -159,12 +180,13 @@ async function writeTask(
   });
   if (count === 0) throw conflict('task was changed at the same time: read it again and retry', { version: task.version });
   const zone = await userZone({ ...ctx, db: tx });
-  const view = taskView(await tx.task.findUniqueOrThrow({ where: { id: task.id } }), zone, now);
+  const updated = await tx.task.findUniqueOrThrow({ where: { id: task.id } });
+  const view = taskView(updated, zone, now);
   await recordEvent(tx, ctx, eventType, view, extra(view));
-  return view;
+  return followTask(tx, ctx, task, updated, view);
 }
 
-export async function updateTask(ctx: ServiceContext, ref: string, input: UpdateTaskInput): Promise<TaskView> {
+export async function updateTask(ctx: ServiceContext, ref: string, input: UpdateTaskInput): Promise<TaskChange> {
   const data = updateTaskSchema.parse(input);
   const zone = await userZone(ctx);
   return transaction(ctx.db, async (tx) => {
@@ -193,7 +215,7 @@ function changedFields(before: TaskView, after: TaskView): string[] {
   return (Object.keys(after) as (keyof TaskView)[]).filter((key) => !ignored.has(key) && before[key] !== after[key]);
 }
 
-export async function startTask(ctx: ServiceContext, ref: string): Promise<TaskView> {
+export async function startTask(ctx: ServiceContext, ref: string): Promise<TaskChange> {
   return transaction(ctx.db, async (tx) => {
     const task = await loadTask(tx, ctx, ref);
     assertEditable(task);
@@ -203,17 +225,19 @@ export async function startTask(ctx: ServiceContext, ref: string): Promise<TaskV
   });
 }
 
-export async function completeTask(ctx: ServiceContext, ref: string): Promise<TaskView> {
-  return transaction(ctx.db, async (tx) => {
-    const task = await loadTask(tx, ctx, ref);
-    assertEditable(task);
-    if (task.status === 'completed') throw conflict('task is already completed');
-    return writeTask(tx, ctx, task, { status: 'completed', completedAt: ctx.now() }, 'core.task.completed');
-  });
+export async function completeTask(ctx: ServiceContext, ref: string): Promise<TaskChange> {
+  return transaction(ctx.db, async (tx) => completeLoadedTask(tx, ctx, await loadTask(tx, ctx, ref)));
+}
+
+/** Completes `task` in the caller's transaction (completing a task's last block completes the task too). */
+export async function completeLoadedTask(tx: DbTx, ctx: ServiceContext, task: Task): Promise<TaskChange> {
+  assertEditable(task);
+  if (task.status === 'completed') throw conflict('task is already completed');
+  return writeTask(tx, ctx, task, { status: 'completed', completedAt: ctx.now() }, 'core.task.completed');
 }
 
 /** Archives a task (idempotent: archiving an archived task changes nothing and records no event). */
-export async function archiveTask(ctx: ServiceContext, ref: string): Promise<TaskView> {
+export async function archiveTask(ctx: ServiceContext, ref: string): Promise<TaskChange> {
   return transaction(ctx.db, async (tx) => {
     const task = await loadTask(tx, ctx, ref);
     if (task.status === 'archived') return taskView(task, await userZone({ ...ctx, db: tx }), ctx.now());

@@ -1,6 +1,7 @@
 import { autoScheduleSchema, autoSchedule } from '../../lib/scheduling/auto';
 import { removeBlockEverywhere } from '../../lib/calendar/sync';
-import { addBlock, completeBlock, freeSlots, moveBlock, scheduleDay, scheduleWeek } from '../../lib/scheduling/blocks';
+import { addBlock, freeSlots, moveBlock, scheduleDay, scheduleWeek } from '../../lib/scheduling/blocks';
+import { completeBlockAndTask, completeBlockSchema } from '../../lib/scheduling/complete-block';
 import { exportIcs, exportIcsSchema } from '../../lib/scheduling/ics-feed';
 import { rescheduleMissed, rescheduleMissedSchema } from '../../lib/scheduling/missed';
 import { addBlockSchema, blockTypes, freeSlotsSchema, moveBlockSchema, scheduleDaySchema, scheduleWeekSchema } from '../../lib/scheduling/schemas';
@@ -8,7 +9,7 @@ import { defineTool, type ToolDefinition } from '../registry';
 import { flag, idField, requiredServiceValidatedString, serviceValidatedString, toolInput } from './fields';
 
 const blockReturns =
-  'Returns the block: id, type, referenceId, title, start and end (ISO-8601 with offset), date (local YYYY-MM-DD), startTime/endTime (local HH:MM), minutes, status (planned, completed, missed), source (orbita or imported), createdAt, updatedAt.';
+  'Returns the block: id, type, referenceId, title, start and end (ISO-8601 with offset), date (local YYYY-MM-DD), startTime/endTime (local HH:MM), minutes, status (planned, completed, missed), source (orbita or imported), pinned (moved or added by hand: planning never moves it), flag (for a task block: "overdue" when the task is past its due time, "after_due" when the block ends after it, else null), createdAt, updatedAt.';
 
 const dayReturns =
   '{ date, timeZone, blocks: [block…], workingHours: { start, end } | null, summary: { plannedMinutes, freeMinutes } } (block times ISO-8601 with offset)';
@@ -79,10 +80,10 @@ export const scheduleTools: ToolDefinition[] = [
   defineTool({
     name: 'schedule_complete',
     title: 'Complete a time block',
-    description: `Marks a time block completed (a conflict if it already is). This does not complete the task or log the habit it points at: use task_complete / habit_log / done for that. ${blockReturns}`,
-    input: idInput,
+    description: `Marks a time block completed (a conflict if it already is). For a block of an open task: when it is the task's last planned block the task is completed too; when the task has other planned blocks, pass completeTask (true completes the task and removes its future blocks, false leaves it open) — without it the answer is a conflict asking for it (ask the user). It does not log the habit a habit block points at: use habit_log or done. ${blockReturns} Plus task (the completed task, with schedule: what happened to its other blocks) when the task was completed.`,
+    input: toolInput({ id: blockId, ...completeBlockSchema.shape }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
-    run: (ctx, input) => completeBlock(ctx, input.id),
+    run: (ctx, { id, ...input }) => completeBlockAndTask(ctx, id, input),
   }),
   defineTool({
     name: 'schedule_remove',
@@ -96,7 +97,7 @@ export const scheduleTools: ToolDefinition[] = [
     name: 'schedule_auto',
     title: 'Plan automatically',
     description:
-      'Plans open tasks (by priority and due date) into free working time on one or more days — with habits: true also habits due (in their preferred time), with meetings: true also 1:1s due (module smart-1to1) — around existing blocks and imported events. Running it again places nothing twice. Returns { dates, timeZone, placed: [block… with kind], failures: [{ kind, refId, title, date, reason }], utilisation (percent of working time busy) }.',
+      'Plans open tasks (by priority and due date) into free working time on one or more days — with habits: true also habits due (in their preferred time), with meetings: true also 1:1s due (module smart-1to1) — around existing blocks and imported events. Running it again places nothing twice. Returns { dates, timeZone, placed: [block… with kind], failures: [{ kind, refId, title, date, code, reason, suggestion: { start, date, time } | null }], utilisation (percent of working time busy) }. A task that cannot end by its due time is placed after it (flag "after_due", note { code, reason }); an overdue task is placed at the first free slot (flag "overdue"). Failure codes: working_hours_over_today, day_off, longer_than_any_free_slot, no_free_time, outside_personal_hours, no_slot_in_window, not_a_planned_date, invalid_duration; the reason names the day and, for tasks, the first free slot in the next days.',
     input: toolInput({
       ...autoScheduleSchema.shape,
       habits: flag(autoScheduleSchema.shape.habits.description!),

@@ -9,6 +9,9 @@ import { flag, idField, pageFields, toolInput } from './fields';
 export const maxBatchTasks = 25;
 
 const taskReturns = 'Returns the task: id, title, description, status, priority, durationMinutes, due (as given), dueAt (ISO-8601 with offset), overdue, completedAt, version, createdAt, updatedAt.';
+/** What a change's blocks did, on the tools whose changes the schedule follows. */
+const followReturns =
+  'Its time blocks follow the change in the same step: a new title renames them, a new estimate resizes its next block (or moves it to the first free slot when the new length does not fit), completing or archiving removes its future blocks; when anything happened, schedule lists it ([{ action: renamed|resized|moved|removed|completed|kept|unplaced, block, from?, code?, reason?, summary }]).';
 
 const createFields = {
   ...createTaskSchema.shape,
@@ -94,7 +97,7 @@ export const taskTools: ToolDefinition[] = [
     name: 'task_update',
     title: 'Update a task',
     description:
-      `Changes fields of a task: give the id and only the fields to change (at least one). description, durationMinutes and due accept null to clear them. status moves it between pending, in_progress and completed (use task_archive to archive). Pass version (from a previous read) to fail with a conflict instead of overwriting someone else's change. Archived tasks cannot be changed. ${taskReturns}`,
+      `Changes fields of a task: give the id and only the fields to change (at least one). description, durationMinutes and due accept null to clear them. status moves it between pending, in_progress and completed (use task_archive to archive). Pass version (from a previous read) to fail with a conflict instead of overwriting someone else's change. Archived tasks cannot be changed. ${taskReturns} ${followReturns}`,
     input: toolInput({
       id: idField('task', 'task_list'),
       ...updateTaskSchema.shape,
@@ -118,7 +121,7 @@ export const taskTools: ToolDefinition[] = [
   defineTool({
     name: 'task_complete',
     title: 'Complete a task',
-    description: `Marks a task completed and sets completedAt (a conflict if it is already completed or archived). ${taskReturns}`,
+    description: `Marks a task completed and sets completedAt (a conflict if it is already completed or archived). ${taskReturns} ${followReturns}`,
     input: idInput,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run: (ctx, input) => completeTask(ctx, input.id),
@@ -126,7 +129,7 @@ export const taskTools: ToolDefinition[] = [
   defineTool({
     name: 'task_archive',
     title: 'Archive a task',
-    description: `Archives a task: it disappears from lists and planning and can no longer be changed. Archiving an archived task changes nothing. ${taskReturns}`,
+    description: `Archives a task: it disappears from lists and planning and can no longer be changed. Archiving an archived task changes nothing. ${taskReturns} ${followReturns}`,
     input: idInput,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
     run: (ctx, input) => archiveTask(ctx, input.id),

@@ -178,7 +178,9 @@ function checkValid(input: PlanInput, result: PlanResult) {
       const [work] = workingWindow(p.date, input.zone, input.workingHours);
       expect(work).toBeDefined();
       expect(inside(p, work)).toBe(true);
-      if (c.dueAt != null && c.dueAt > input.now) expect(p.end).toBeLessThanOrEqual(c.dueAt);
+      // Before a future due time, or after it flagged; an overdue task flagged as such.
+      if (c.dueAt != null && c.dueAt > input.now) expect(p.flag === 'after_due' ? p.end > c.dueAt : p.end <= c.dueAt).toBe(true);
+      else expect(p.flag).toBe(c.dueAt == null ? undefined : 'overdue');
     }
     for (const b of input.busy) if (b.end > b.start) expect(apart(p, b, buffer)).toBe(true);
     for (const q of result.placements.slice(i + 1)) expect(apart(p, q, buffer)).toBe(true);
@@ -231,14 +233,19 @@ function referencePlan(input: PlanInput): { title: string; date: string; start: 
         if (!best || Math.abs(s - preferred) < Math.abs(best.start - preferred)) best = { date: c.date, start: s };
       }
     } else {
-      for (const date of input.dates) {
-        const [window] = workingWindow(date, input.zone, input.workingHours);
-        if (!window) continue;
-        const s = starts.get(date)!.find((t) => free(t, length, window, c.dueAt != null && c.dueAt > input.now ? c.dueAt : Number.POSITIVE_INFINITY));
-        if (s !== undefined) {
-          best = { date, start: s };
-          break;
+      // Before its due time when it can be, else (the same search without it) after it.
+      const dueLimits = c.dueAt != null && c.dueAt > input.now ? [c.dueAt, Number.POSITIVE_INFINITY] : [Number.POSITIVE_INFINITY];
+      for (const due of dueLimits) {
+        for (const date of input.dates) {
+          const [window] = workingWindow(date, input.zone, input.workingHours);
+          if (!window) continue;
+          const s = starts.get(date)!.find((t) => free(t, length, window, due));
+          if (s !== undefined) {
+            best = { date, start: s };
+            break;
+          }
         }
+        if (best) break;
       }
     }
     if (best) placed.push({ title: c.title, date: best.date, start: best.start, end: best.start + length });
@@ -300,13 +307,10 @@ describe('plan (properties)', () => {
             const pb = placed.get(b);
             if (blockMs(a) > blockMs(b) || !pb) continue;
             const pa = placed.get(a);
-            // b's slot was free when a was planned, and a would have fit in it: so a went earlier,
-            // or its due time ruled that slot out.
-            if (pa) expect(pa.start).toBeLessThan(pb.start);
-            else {
-              expect(a.dueAt).not.toBeNull();
-              expect(pb.start + blockMs(a)).toBeGreaterThan(a.dueAt!);
-            }
+            // b's slot was free when a was planned, and a would have fit in it: so a went earlier
+            // (before its due time, or failing that at the first free slot after it).
+            expect(pa).toBeDefined();
+            expect(pa!.start).toBeLessThan(pb.start);
           }
         }
       }),
@@ -324,7 +328,8 @@ describe('plan (properties)', () => {
           candidates: first.failures.map((f) => f.candidate),
         });
         expect(second.placements).toEqual([]);
-        expect(second.failures).toEqual(first.failures);
+        // The same items (the sentences may name a smaller longest slot: the first run's later placements are busy now).
+        expect(second.failures.map((f) => f.candidate)).toEqual(first.failures.map((f) => f.candidate));
       }),
       runs,
     );

@@ -141,17 +141,23 @@ describe('plan: tasks', () => {
     ]);
   });
 
-  it('a due task must end by its due time', () => {
+  it('a due task ends by its due time when it can; else it goes at the first slot after it, flagged', () => {
     const busy = [{ start: at(monday, '09:00'), end: at(monday, '09:40') }];
     const ok = plan(input({ busy, candidates: [task('a', { durationMinutes: 15, dueAt: at(monday, '10:00') })] }));
     expect(summary(ok)).toEqual(['a@2026-03-09 09:45–10:00']);
+    expect(ok.placements[0].flag).toBeUndefined();
     const tight = plan(input({ busy, candidates: [task('a', { dueAt: at(monday, '10:00') })] }));
-    expect(tight.placements).toEqual([]);
-    expect(tight.failures.map((f) => f.reason)).toEqual(['no free slot of 30 min in working hours before its due time (2026-03-09 10:00)']);
+    expect(tight.failures).toEqual([]);
+    expect(summary(tight)).toEqual(['a@2026-03-09 09:45–10:15']);
+    expect(tight.placements[0]).toMatchObject({ flag: 'after_due', note: { code: 'no_slot_before_due', reason: 'no 30-min slot before its due time (today 10:00): placed after it' } });
     // Free 09:00–09:05 and from 09:35: 09:35–10:05 would end 5 minutes late.
     const split = [{ start: at(monday, '09:10'), end: at(monday, '09:30') }];
-    expect(plan(input({ busy: split, candidates: [task('a', { dueAt: at(monday, '10:00') })] })).placements).toEqual([]);
-    expect(summary(plan(input({ busy: split, candidates: [task('a', { dueAt: at(monday, '10:05') })] })))).toEqual(['a@2026-03-09 09:35–10:05']);
+    const late = plan(input({ busy: split, candidates: [task('a', { dueAt: at(monday, '10:00') })] }));
+    expect(summary(late)).toEqual(['a@2026-03-09 09:35–10:05']);
+    expect(late.placements[0].flag).toBe('after_due');
+    const onTime = plan(input({ busy: split, candidates: [task('a', { dueAt: at(monday, '10:05') })] }));
+    expect(summary(onTime)).toEqual(['a@2026-03-09 09:35–10:05']);
+    expect(onTime.placements[0].flag).toBeUndefined();
   });
 
   it('spills to the next working day (skipping days without working hours) when there is no room', () => {
@@ -163,25 +169,59 @@ describe('plan: tasks', () => {
     expect(result.placements[0].date).toBe('2026-03-16');
   });
 
-  it('spills with a due time only when the next day still ends by it', () => {
+  it('spills to the next day before its due time when it can, else after it, flagged (a task due today that does not fit lands tomorrow)', () => {
     const busy = [{ start: at(monday, '08:00'), end: at(monday, '18:00') }];
     const ok = plan(input({ dates: [monday, tuesday], busy, candidates: [task('a', { dueAt: at(tuesday, '12:00') })] }));
     expect(summary(ok)).toEqual(['a@2026-03-10 09:00–09:30']);
+    expect(ok.placements[0].flag).toBeUndefined();
     const tooLate = plan(input({ dates: [monday, tuesday], busy, candidates: [task('a', { dueAt: at(tuesday, '09:20') })] }));
-    expect(tooLate.failures.map((f) => f.reason)).toEqual(['no free slot of 30 min in working hours before its due time (2026-03-10 09:20)']);
+    expect(summary(tooLate)).toEqual(['a@2026-03-10 09:00–09:30']);
+    expect(tooLate.placements[0].note).toEqual({ code: 'no_slot_before_due', reason: 'no 30-min slot before its due time (tomorrow 09:20): placed after it' });
+    // The evening: today's hours are over, the task is due tonight; with tomorrow in the plan it goes there.
+    const evening = at(monday, '19:00');
+    const dueTonight = task('report', { durationMinutes: 45, dueAt: at(monday, '23:59') });
+    const week = plan(input({ now: evening, dates: [monday, tuesday], candidates: [dueTonight] }));
+    expect(summary(week)).toEqual(['report@2026-03-10 09:00–09:45']);
+    expect(week.placements[0].flag).toBe('after_due');
+  });
+
+  it('the evening: Plan my day says the working hours are over and offers the first free slot after them', () => {
+    const evening = at(monday, '19:00');
+    const dueTonight = task('report', { durationMinutes: 45, dueAt: at(monday, '23:59') });
+    const today = plan(input({ now: evening, dates: [monday], lookaheadDates: [tuesday, '2026-03-11'], candidates: [dueTonight] }));
+    expect(today.placements).toEqual([]);
+    expect(today.failures).toEqual([
+      {
+        candidate: dueTonight,
+        code: 'working_hours_over_today',
+        reason: 'working hours today ended at 17:00; first free slot tomorrow 09:00, after its due time',
+        suggestion: at(tuesday, '09:00'),
+      },
+    ]);
+    // Without a due time, and with tomorrow already busy until 11:00.
+    const busyTomorrow = [{ start: at(tuesday, '08:00'), end: at(tuesday, '11:00') }];
+    const undated = plan(input({ now: evening, dates: [monday], lookaheadDates: [tuesday], busy: busyTomorrow, candidates: [task('read')] }));
+    expect(undated.failures.map((f) => f.reason)).toEqual(['working hours today ended at 17:00; first free slot tomorrow 11:05']);
   });
 
   it('reports tasks that do not fit or have no working hours; plans an overdue task as soon as possible, first among its priority', () => {
     const busy = [{ start: at(monday, '08:00'), end: at(tuesday, '18:00') }];
     const full = plan(input({ dates: [monday, tuesday], busy, candidates: [task('a', { durationMinutes: 45 })] }));
-    expect(full.failures).toEqual([{ candidate: expect.objectContaining({ title: 'a' }), reason: 'no free slot of 45 min in working hours on 2026-03-09 … 2026-03-10' }]);
+    expect(full.failures).toEqual([{ candidate: expect.objectContaining({ title: 'a' }), code: 'no_free_time', reason: 'no free time left in working hours on 9 – 10 Mar 2026' }]);
+    const fullButLater = plan(input({ dates: [monday, tuesday], lookaheadDates: ['2026-03-11'], busy, candidates: [task('a', { durationMinutes: 45 })] }));
+    expect(fullButLater.failures.map((f) => [f.code, f.reason])).toEqual([['no_free_time', 'no free time left in working hours on 9 – 10 Mar 2026; first free slot Wed 11 Mar 09:00']]);
+    expect(fullButLater.placements).toEqual([]); // nothing is placed on a lookahead date
     const overdue = plan(input({ now: at(monday, '12:00'), candidates: [task('later'), task('a', { dueAt: at(monday, '11:00') })] }));
     expect(overdue.failures).toEqual([]);
     expect(summary(overdue)).toEqual(['a@2026-03-09 12:00–12:30', 'later@2026-03-09 12:35–13:05']);
+    expect(overdue.placements.map((p) => p.flag)).toEqual(['overdue', undefined]);
+    expect(overdue.placements[0].note).toEqual({ code: 'overdue', reason: 'past its due time (today 11:00): placed at the first free slot' });
     const weekend = plan(input({ dates: ['2026-03-14', '2026-03-15'], candidates: [task('a')] }));
-    expect(weekend.failures.map((f) => f.reason)).toEqual(['no working hours on 2026-03-14 … 2026-03-15']);
+    expect(weekend.failures.map((f) => [f.code, f.reason])).toEqual([['day_off', 'no working hours on 14 – 15 Mar 2026']]);
+    const saturday = plan(input({ dates: ['2026-03-14'], lookaheadDates: ['2026-03-15', '2026-03-16'], candidates: [task('a')] }));
+    expect(saturday.failures.map((f) => [f.code, f.reason])).toEqual([['day_off', 'Sat 14 Mar is a day off; first free slot Mon 16 Mar 09:00']]);
     const tooLong = plan(input({ candidates: [task('a', { durationMinutes: 600 })] }));
-    expect(tooLong.failures.map((f) => f.reason)).toEqual(['no free slot of 600 min in working hours on 2026-03-09']);
+    expect(tooLong.failures.map((f) => [f.code, f.reason])).toEqual([['longer_than_any_free_slot', 'no 10-hour slot left today (the longest free slot is 480 min)']]);
   });
 
   it('uses a larger later gap when the first gaps are too small', () => {
@@ -231,14 +271,14 @@ describe('plan: meetings', () => {
 
   it('reports a day without working hours, a full day, a date not planned, and a day that is over', () => {
     const saturday = plan(input({ dates: ['2026-03-14'], candidates: [meeting('1:1', '2026-03-14', 600)] }));
-    expect(saturday.failures.map((f) => f.reason)).toEqual(['no working hours on 2026-03-14 (Saturday)']);
+    expect(saturday.failures.map((f) => [f.code, f.reason])).toEqual([['day_off', 'Sat 14 Mar is a day off']]);
     const busy = [{ start: at(monday, '08:00'), end: at(monday, '18:00') }];
     const full = plan(input({ busy, candidates: [meeting('1:1', monday, 600)] }));
-    expect(full.failures.map((f) => f.reason)).toEqual(['no free slot of 30 min in working hours on 2026-03-09']);
+    expect(full.failures.map((f) => [f.code, f.reason])).toEqual([['no_free_time', 'no 30-min slot left in working hours today']]);
     const elsewhere = plan(input({ candidates: [meeting('1:1', tuesday, 600)] }));
-    expect(elsewhere.failures.map((f) => f.reason)).toEqual(['2026-03-10 is not one of the planned dates (2026-03-09)']);
+    expect(elsewhere.failures.map((f) => [f.code, f.reason])).toEqual([['not_a_planned_date', 'it is due tomorrow; this plan covers today']]);
     const over = plan(input({ now: at(monday, '16:45'), candidates: [meeting('1:1', monday, 600)] }));
-    expect(over.failures.map((f) => f.reason)).toEqual(['too late: working hours on 2026-03-09 end at 17:00']);
+    expect(over.failures.map((f) => [f.code, f.reason])).toEqual([['working_hours_over_today', 'too late today: working hours end at 17:00']]);
   });
 });
 
@@ -265,9 +305,11 @@ describe('plan: habits', () => {
   it('never leaves its window, and reports why', () => {
     const busy = [{ start: at(monday, '06:00'), end: at(monday, '12:00') }];
     const full = plan(input({ busy, candidates: [habit('run', monday, morning)] }));
-    expect(full.failures.map((f) => f.reason)).toEqual(['no free slot of 20 min in its morning window within personal hours (07:00–12:00) on 2026-03-09']);
+    expect(full.failures.map((f) => [f.code, f.reason])).toEqual([['no_slot_in_window', 'no 20-min slot in its morning window within personal hours (07:00–12:00) today']]);
     const outside = plan(input({ personalHours: { startMinute: 780, endMinute: 1320 }, candidates: [habit('run', monday, morning)] }));
-    expect(outside.failures.map((f) => f.reason)).toEqual(['its morning window (06:00–12:00) lies outside personal hours (13:00–22:00)']);
+    expect(outside.failures.map((f) => [f.code, f.reason])).toEqual([['outside_personal_hours', 'its morning window (06:00–12:00) lies outside personal hours (13:00–22:00)']]);
+    const over = plan(input({ now: at(monday, '11:50'), candidates: [habit('run', monday, morning)] }));
+    expect(over.failures.map((f) => [f.code, f.reason])).toEqual([['no_slot_in_window', 'its morning window (07:00–12:00) is over today']]);
   });
 
   it('goes in personal hours on days without working hours, and tasks avoid it', () => {
@@ -356,11 +398,12 @@ describe('plan: DST', () => {
       personalHours: { startMinute: 420, endMinute: 1320 },
       now: at(date, '00:00', tz),
     });
-    expect(result.failures.map((f) => `${f.candidate.title}: ${f.reason}`)).toEqual([
-      'early: no free slot of 30 min in working hours before its due time (2026-03-29 01:30)',
-      'late: no free slot of 30 min in working hours before its due time (2026-03-29 09:20)',
-      'far: no free slot of 600 min in working hours before its due time (2026-07-01 12:00)',
+    // 01:30 is before the clocks go forward at 02:00, 09:20 after.
+    expect(result.placements.map((p) => `${p.candidate.title}: ${p.note?.reason}`)).toEqual([
+      'early: no 30-min slot before its due time (today 01:30): placed after it',
+      'late: no 30-min slot before its due time (today 09:20): placed after it',
     ]);
+    expect(result.failures.map((f) => `${f.candidate.title}: ${f.reason}`)).toEqual(['far: no 10-hour slot left today (the longest free slot is 410 min)']);
   });
 
   it('Europe/Berlin 2026-03-29: 09:00 local is 07:00 UTC (the day before it is 08:00 UTC)', () => {
