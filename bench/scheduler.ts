@@ -4,6 +4,8 @@
  *      (Europe/Berlin, including the 2026-03-29 DST change) with 300 busy blocks; median and p95 ms.
  *      Targets (SPEC §5, issue 5): 1,000 candidates median ≤ 50 ms; 10,000 candidates ≤ 1 s.
  *   2. end to end on PostgreSQL: `schedule auto --days 7` for 200 open tasks (target ≤ 1.5 s).
+ *   3. follow-the-source on PostgreSQL: a task update that renames, resizes or moves its block, for a
+ *      user with 200 future blocks, against an update that touches no block (issue 20: at most 10 ms more).
  * Env: BENCH_RUNS (runs per size, default 21; 10,000 candidates use a third of them, at least 5).
  */
 import { DateTime } from 'luxon';
@@ -13,7 +15,8 @@ import { createDb } from '../lib/db/client';
 import { migrateUp } from '../lib/db/migrate';
 import { createUser } from '../lib/identity/users';
 import { autoSchedule } from '../lib/scheduling/auto';
-import { createTask } from '../lib/tasks/service';
+import { addBlock } from '../lib/scheduling/blocks';
+import { createTask, updateTask } from '../lib/tasks/service';
 import { pathToFileURL } from 'node:url';
 import { type Candidate, plan, type PlanInput } from '../lib/scheduling/plan';
 import type { Interval, WeekdayHours } from '../lib/scheduling/windows';
@@ -153,6 +156,68 @@ async function benchEndToEnd(): Promise<void> {
   }
 }
 sections.push(benchEndToEnd);
+
+/**
+ * Follow-the-source (issue 20): the cost a task update pays for its blocks, for a user with 200
+ * future blocks. Baseline: a priority change (no block to follow). Then a rename (its block renamed),
+ * a resize that fits (its block resized) and one that does not (its block re-planned over 14 days
+ * around the 200 others). Target: each at most 10 ms more than the baseline (median).
+ */
+async function benchFollow(): Promise<void> {
+  const scratch = await createScratchDatabase('follow');
+  const db = createDb(scratch.url, { max: 4 });
+  try {
+    await migrateUp(scratch.url);
+    const user = await createUser(db, { name: 'Follow', timeZone: 'Europe/Berlin' });
+    const clock = DateTime.fromISO('2030-01-07T07:00', { zone: 'Europe/Berlin' }).toJSDate(); // a Monday morning
+    const ctx = { db, userId: user.id, now: () => clock };
+    // 200 future blocks: 20 working days × 10 half-hour blocks, 09:00–13:30, leaving the afternoons free.
+    const days = Array.from({ length: 28 }, (_, i) => addDays('2030-01-07', i)).filter((d) => new Date(`${d}T12:00:00Z`).getUTCDay() % 6 !== 0);
+    for (const date of days.slice(0, 20)) {
+      for (let slot = 0; slot < 10; slot++) {
+        const start = 540 + slot * 30;
+        const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+        await addBlock(ctx, { type: 'focus', title: `Busy ${date} ${slot}`, date, start: hhmm(start), end: hhmm(start + 25) });
+      }
+    }
+    const task = await createTask(ctx, { title: 'Followed', durationMinutes: 30 });
+    const block = await addBlock(ctx, { type: 'task', referenceId: task.id, title: 'Followed', date: '2030-01-07', start: '16:00', end: '16:30' });
+    await db.scheduleBlock.update({ where: { id: block.id }, data: { pinned: false } }); // as the planner leaves it
+    const measure = async (label: string, change: (i: number) => Parameters<typeof updateTask>[2], reset?: () => Promise<unknown>) => {
+      const times: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        await reset?.();
+        const started = performance.now();
+        await updateTask(ctx, task.id, change(i));
+        times.push(performance.now() - started);
+      }
+      times.sort((a, b) => a - b);
+      return { label, medianMs: Math.round(percentile(times, 50) * 100) / 100, p95Ms: Math.round(percentile(times, 95) * 100) / 100 };
+    };
+    const priorities = ['low', 'high'] as const;
+    const backTo = (start: string, end: string) => () =>
+      db.scheduleBlock.update({ where: { id: block.id }, data: { startAt: DateTime.fromISO(`2030-01-07T${start}`, { zone: 'Europe/Berlin' }).toJSDate(), endAt: DateTime.fromISO(`2030-01-07T${end}`, { zone: 'Europe/Berlin' }).toJSDate() } });
+    await measure('warm-up', (i) => ({ priority: priorities[i % 2] }));
+    const rows = [
+      await measure('priority (no block to follow)', (i) => ({ priority: priorities[i % 2] })),
+      await measure('rename (block renamed)', (i) => ({ title: `Followed ${i}` })),
+      await measure('resize that fits (block resized)', (i) => ({ durationMinutes: i % 2 ? 30 : 45 })),
+      // 90 minutes from 16:00 would end after working hours (17:00): re-planned around the 200 blocks (to 14:00 that day).
+      await measure('resize that moves (re-planned)', () => ({ durationMinutes: 90 }), async () => {
+        await db.task.update({ where: { id: task.id }, data: { durationMinutes: 30 } });
+        await backTo('16:00', '16:30')();
+      }),
+    ];
+    const base = rows[0].medianMs;
+    console.log('\n## follow-the-source: a task update with 200 future blocks, PostgreSQL (25 runs each)');
+    console.table(rows.map((r) => ({ ...r, addedMs: Math.round((r.medianMs - base) * 100) / 100 })));
+    console.log('target: each at most 10 ms more than the priority update (median)');
+  } finally {
+    await db.$disconnect();
+    await scratch.drop();
+  }
+}
+sections.push(benchFollow);
 
 export async function main() {
   console.log(`# bench:scheduler — ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), node ${process.version}`);

@@ -327,6 +327,7 @@ export async function updateHabit(ctx: ServiceContext, ref: string, input: Updat
     const schedule = await followSource(tx, ctx, {
       kind: 'habit',
       id: habit.id,
+      zone,
       ...(updated.name !== habit.name ? { title: updated.name } : {}),
       ...(updated.durationMinutes !== habit.durationMinutes ? { minutes: updated.durationMinutes } : {}),
     });
@@ -422,7 +423,7 @@ export async function archiveHabit(ctx: ServiceContext, ref: string): Promise<Ha
     const stats = await storedStats(tx, { ...habit, ...changes }, zone, localDate(now, zone));
     const view = await viewOf(tx, await tx.habit.update({ where: { id: habit.id }, data: { ...changes, ...stats } }), zone, now);
     await recordEvent(tx, ctx, 'habits.habit.archived', view);
-    const schedule = await followSource(tx, ctx, { kind: 'habit', id: habit.id, ended: 'archived' });
+    const schedule = await followSource(tx, ctx, { kind: 'habit', id: habit.id, zone, ended: 'archived' });
     return schedule.length ? { ...view, schedule } : view;
   });
 }

@@ -230,6 +230,7 @@ export async function updateMeeting(ctx: ServiceContext, ref: string, input: Upd
     const schedule = await followSource(tx, ctx, {
       kind: 'meeting',
       id: meeting.id,
+      zone,
       // With a re-plan the title and length go along, so the block is planned as the meeting is now.
       ...(replan || changed.includes('name') ? { title: meetingBlockTitle(updated.name) } : {}),
       ...(replan || changed.includes('durationMinutes') ? { minutes: updated.durationMinutes } : {}),
@@ -273,7 +274,7 @@ export async function archiveMeeting(ctx: ServiceContext, ref: string): Promise<
     const updated = await tx.meeting.update({ where: { id: meeting.id }, data: { archived: true, archivedAt: now, updatedAt: now } });
     const view = meetingView(updated, zone, now);
     await recordMeetingEvent(tx, ctx, 'meetings.meeting.archived', view);
-    const schedule = await followSource(tx, ctx, { kind: 'meeting', id: meeting.id, ended: 'archived' });
+    const schedule = await followSource(tx, ctx, { kind: 'meeting', id: meeting.id, zone, ended: 'archived' });
     return schedule.length ? { ...view, schedule } : view;
   });
 }

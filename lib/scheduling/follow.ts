@@ -2,7 +2,7 @@ import type { ServiceContext } from '../context';
 import type { DbTx } from '../db/client';
 import type { ScheduleBlock } from '../generated/prisma/client';
 import { addDays, localDate, localDayBounds, toZonedIso } from '../time';
-import { type BlockView, blocksBetween, flaggedView, lockUserSchedule, planningHours, recordBlockEvent } from './blocks';
+import { type BlockView, blocksBetween, blockView, lockUserSchedule, planningHours, recordBlockEvent } from './blocks';
 import { type Candidate, plan, type Priority } from './plan';
 import { dayName, lengthName, type PlanReasonCode } from './reasons';
 import { type Interval, personalWindow, type PlanningHours, workingWindow } from './windows';
@@ -37,8 +37,10 @@ export interface SourceChange {
   minutes?: number;
   /** The source is done with. */
   ended?: 'completed' | 'archived';
-  /** Tasks: what re-planning a resized block needs. */
+  /** Tasks: what re-planning a resized block needs (and the due time its blocks' flags read). */
   task?: { priority: Priority; dueAt: Date | null; createdAt: Date };
+  /** The user's zone when the caller has it (saves a lookup when only titles change). */
+  zone?: string;
   /** 1:1s whose cadence or time changed: the next occurrence to plan its future block on again (null when it has none). */
   replan?: { date: string; preferredStartMinute: number } | null;
 }
@@ -79,10 +81,13 @@ export async function followSource(tx: DbTx, ctx: ServiceContext, change: Source
     orderBy: [{ startAt: 'asc' }, { id: 'asc' }],
   });
   if (!planned.length) return [];
-  // Planners and manual edits of this user wait for (or see) these changes.
+  // Planners and manual edits of this user wait for (or see) these changes: without the lock, a
+  // planner that read the old title or the open status could store a block after they were followed.
   await lockUserSchedule(tx, ctx.userId);
-  const hours = await planningHours(tx, ctx.userId);
-  const followed = new Followed(tx, ctx, hours, now);
+  // Only a change of length or time looks for free time, and needs the hours.
+  const slots = change.minutes !== undefined || change.replan !== undefined;
+  const hours = slots || !change.zone ? await planningHours(tx, ctx.userId) : null;
+  const followed = new Followed(tx, ctx, hours, change.zone ?? (hours as PlanningHours).zone, now, change.kind === 'task' && !change.ended ? (change.task?.dueAt ?? null) : null);
 
   if (change.ended) {
     for (const block of planned) {
@@ -102,36 +107,42 @@ export async function followSource(tx: DbTx, ctx: ServiceContext, change: Source
 /** One follow-up's writes and report. */
 class Followed {
   readonly changes: ScheduleChange[] = [];
-  private readonly zone: string;
 
   constructor(
     private readonly tx: DbTx,
     private readonly ctx: ServiceContext,
-    private readonly hours: PlanningHours,
+    /** Loaded when the change looks for free time (lengths, re-plans). */
+    private readonly planning: PlanningHours | null,
+    private readonly zone: string,
     private readonly now: Date,
-  ) {
-    this.zone = hours.zone;
+    /** The open task's due time, for its blocks' flags (null for habits, 1:1s and tasks done with). */
+    private readonly taskDueAt: Date | null,
+  ) {}
+
+  private get hours(): PlanningHours {
+    if (!this.planning) throw new Error('followSource: planning hours were not loaded for a change of titles only');
+    return this.planning;
   }
 
   private report(change: Omit<ScheduleChange, 'summary'>): void {
     this.changes.push({ ...change, summary: describeChange(change, localDate(this.now, this.zone)) });
   }
 
-  private view(block: ScheduleBlock) {
-    return flaggedView(this.tx, this.ctx, block, this.zone);
+  private view(block: ScheduleBlock): BlockView {
+    return blockView({ ...block, taskDueAt: this.taskDueAt }, this.zone, this.now);
   }
 
   /** Deletes a block; reported as removed, or as unplaced with why it could not stay (`unplaced`). */
   async remove(block: ScheduleBlock, reason: string, unplaced?: { code: FollowCode; reason: string }): Promise<void> {
     await this.tx.scheduleBlock.delete({ where: { id: block.id } });
-    const view = await this.view(block);
+    const view = this.view(block);
     await recordBlockEvent(this.tx, this.ctx, 'scheduling.block.removed', view, { reason });
     this.report(unplaced ? { action: 'unplaced', block: view, ...unplaced } : { action: 'removed', block: view });
   }
 
   async complete(block: ScheduleBlock, reason: string): Promise<void> {
     const done = await this.tx.scheduleBlock.update({ where: { id: block.id }, data: { status: 'completed', updatedAt: this.now } });
-    const view = await this.view(done);
+    const view = this.view(done);
     await recordBlockEvent(this.tx, this.ctx, 'scheduling.block.completed', view, { reason });
     this.report({ action: 'completed', block: view });
   }
@@ -144,7 +155,7 @@ class Followed {
         continue;
       }
       const updated = await this.tx.scheduleBlock.update({ where: { id: block.id }, data: { title, updatedAt: this.now } });
-      const view = await this.view(updated);
+      const view = this.view(updated);
       const from = fromOf(block, this.zone);
       await recordBlockEvent(this.tx, this.ctx, 'scheduling.block.rescheduled', view, { from, reason: 'source_renamed', changed: ['title'] });
       this.report({ action: 'renamed', block: view, from });
@@ -173,7 +184,7 @@ class Followed {
     const future = blocks.filter((b) => b.startAt >= this.now);
     if (future.length > 1) {
       for (const block of future) {
-        this.report({ action: 'kept', block: await this.view(block), code: 'split_over_blocks', reason: `the ${change.kind} is split over ${future.length} blocks: they keep their lengths` });
+        this.report({ action: 'kept', block: this.view(block), code: 'split_over_blocks', reason: `the ${change.kind} is split over ${future.length} blocks: they keep their lengths` });
       }
       return;
     }
@@ -187,14 +198,14 @@ class Followed {
     const from = fromOf(block, this.zone);
     if (inHours && (await this.isFree(block.startAt, end, block.id))) {
       const resized = await this.tx.scheduleBlock.update({ where: { id: block.id }, data: { endAt: end, updatedAt: this.now } });
-      const view = await this.view(resized);
+      const view = this.view(resized);
       await recordBlockEvent(this.tx, this.ctx, 'scheduling.block.rescheduled', view, { from, reason: 'source_resized' });
       this.report({ action: 'resized', block: view, from });
       return;
     }
     if (block.pinned) {
       const reason = `it was placed by hand: it stays at ${from.start.slice(11, 16)} with its old length (a ${lengthName(minutes)} block there would overlap another)`;
-      this.report({ action: 'kept', block: await this.view(block), code: 'pinned_block', reason });
+      this.report({ action: 'kept', block: this.view(block), code: 'pinned_block', reason });
       return;
     }
     if (change.kind !== 'task') {
@@ -234,7 +245,7 @@ class Followed {
       where: { id: block.id },
       data: { startAt: new Date(placement.start), endAt: new Date(placement.end), updatedAt: this.now },
     });
-    const view = await this.view(moved);
+    const view = this.view(moved);
     await recordBlockEvent(this.tx, this.ctx, 'scheduling.block.rescheduled', view, { from, reason: 'source_resized' });
     this.report({ action: 'moved', block: view, from, ...(placement.note ? { code: placement.note.code, reason: placement.note.reason } : {}) });
   }
@@ -278,7 +289,7 @@ class Followed {
       where: { id: reusable.id },
       data: { startAt: new Date(placement.start), endAt: new Date(placement.end), title: candidate.title, updatedAt: this.now },
     });
-    const view = await this.view(moved);
+    const view = this.view(moved);
     const from = fromOf(reusable, this.zone);
     await recordBlockEvent(this.tx, this.ctx, 'scheduling.block.rescheduled', view, { from, reason: 'source_replanned' });
     this.report({ action: 'moved', block: view, from });

@@ -64,10 +64,11 @@ export type TaskChange = TaskView & { schedule?: ScheduleChange[] };
 const minutesOf = (task: Pick<Task, 'durationMinutes'>) => task.durationMinutes ?? defaultTaskMinutes;
 
 /** Brings the task's blocks in line with its new state (lib/scheduling/follow.ts), in the caller's transaction. */
-async function followTask(tx: DbTx, ctx: ServiceContext, before: Task, after: Task, view: TaskView): Promise<TaskChange> {
+async function followTask(tx: DbTx, ctx: ServiceContext, before: Task, after: Task, view: TaskView, zone: string): Promise<TaskChange> {
   const change: SourceChange = {
     kind: 'task',
     id: after.id,
+    zone,
     task: { priority: after.priority, dueAt: after.dueAt, createdAt: after.createdAt },
     ...(after.title !== before.title ? { title: after.title } : {}),
     ...(minutesOf(after) !== minutesOf(before) ? { minutes: minutesOf(after) } : {}),
@@ -183,7 +184,7 @@ async function writeTask(
   const updated = await tx.task.findUniqueOrThrow({ where: { id: task.id } });
   const view = taskView(updated, zone, now);
   await recordEvent(tx, ctx, eventType, view, extra(view));
-  return followTask(tx, ctx, task, updated, view);
+  return followTask(tx, ctx, task, updated, view, zone);
 }
 
 export async function updateTask(ctx: ServiceContext, ref: string, input: UpdateTaskInput): Promise<TaskChange> {
