@@ -419,6 +419,7 @@ export function plan(input: PlanInput): PlanResult {
   const place = (candidate: Candidate, day: Day, start: number, length: number, flagged?: Pick<Placement, 'flag' | 'note'>) => {
     const end = start + length;
     placements.push({ candidate, date: day.date, start, end, ...flagged });
+    taskReasons.clear(); // the free lists shrink: reasons worked out before no longer hold
     const cut = { start: start - bufferMs, end: end + bufferMs };
     for (const d of allDays) {
       d.work.subtract(cut);
@@ -487,6 +488,24 @@ export function plan(input: PlanInput): PlanResult {
     }
     return null;
   };
+
+  /** Why a task of `length` (due by `limit`) fits nowhere, with the first free slot beyond the plan. */
+  const taskReason = (length: number, limit: number | null, slot: string): { code: PlanReasonCode; reason: string; suggestion: number | null } => {
+    const suggestion = firstFreeStart(length);
+    const next = alternative(suggestion === null ? null : when(suggestion), limit !== null && suggestion !== null && suggestion + length > limit ? ', after its due time' : '');
+    const workingDays = days.filter((d) => d.workWindow.length > 0);
+    if (!anyWorkingTime) {
+      return { code: 'day_off', reason: `${dates.length === 1 ? `${dayName(dates[0], today)} is a day off` : `no working hours ${onPlannedDates}`}${next}`, suggestion };
+    }
+    if (workingDays.every((d) => d.workWindow[0].end <= earliest)) {
+      const last = workingDays[workingDays.length - 1];
+      return { code: 'working_hours_over_today', reason: `working hours ${on(last.date)} ended at ${wallLabel(last.date, last.workWindow[0].end)}${next}`, suggestion };
+    }
+    const longest = Math.max(0, ...days.map((d) => d.work.longest));
+    if (longest === 0) return { code: 'no_free_time', reason: `no free time left in working hours ${onPlannedDates}${next}`, suggestion };
+    return { code: 'longer_than_any_free_slot', reason: `no ${slot} left ${onPlannedDates} (the longest free slot is ${Math.floor(longest / minute)} min)${next}`, suggestion };
+  };
+  const taskReasons = new Map<string, ReturnType<typeof taskReason>>();
 
   // Once a task of some length found no room without a due time, no longer task can (lists only shrink).
   let shortestUnplaceable = Number.POSITIVE_INFINITY;
@@ -557,7 +576,7 @@ export function plan(input: PlanInput): PlanResult {
     const due = candidate.dueAt ?? null;
     const overdue = due !== null && due <= input.now;
     const limit = due !== null && !overdue ? due : null;
-    let found = limit !== null ? firstFitOnPlannedDates(length, limit) : null;
+    let found = limit !== null && length < shortestUnplaceable ? firstFitOnPlannedDates(length, limit) : null;
     let flagged: Pick<Placement, 'flag' | 'note'> | undefined;
     if (!found && length < shortestUnplaceable) {
       found = firstFitOnPlannedDates(length, Number.POSITIVE_INFINITY);
@@ -571,19 +590,14 @@ export function plan(input: PlanInput): PlanResult {
       place(candidate, found.day, found.start, length, flagged);
       continue;
     }
-    const suggestion = firstFreeStart(length);
-    const next = alternative(suggestion === null ? null : when(suggestion), limit !== null && suggestion !== null && suggestion + length > limit ? ', after its due time' : '');
-    const workingDays = days.filter((d) => d.workWindow.length > 0);
-    if (!anyWorkingTime) {
-      fail(candidate, 'day_off', `${dates.length === 1 ? `${dayName(dates[0], today)} is a day off` : `no working hours ${onPlannedDates}`}${next}`, suggestion);
-    } else if (workingDays.every((d) => d.workWindow[0].end <= earliest)) {
-      const last = workingDays[workingDays.length - 1];
-      fail(candidate, 'working_hours_over_today', `working hours ${on(last.date)} ended at ${wallLabel(last.date, last.workWindow[0].end)}${next}`, suggestion);
-    } else {
-      const longest = Math.max(0, ...days.map((d) => d.work.longest));
-      if (longest === 0) fail(candidate, 'no_free_time', `no free time left in working hours ${onPlannedDates}${next}`, suggestion);
-      else fail(candidate, 'longer_than_any_free_slot', `no ${slot} left ${onPlannedDates} (the longest free slot is ${Math.floor(longest / minute)} min)${next}`, suggestion);
+    // Many unplaced tasks share a length: their reason is worked out once until the lists change.
+    const key = `${length}|${limit}`;
+    let why = taskReasons.get(key);
+    if (!why) {
+      why = taskReason(length, limit, slot);
+      taskReasons.set(key, why);
     }
+    fail(candidate, why.code, why.reason, why.suggestion);
   }
 
   return { placements, failures, utilisation: utilisationOf(days, busy, placements) };
