@@ -46,17 +46,25 @@ async function googleSignIn(providerAccountId: string, profile: Profile | undefi
   }
   const claims = (profile ?? {}) as Profile & { email_verified?: unknown };
   const verified = claims.email_verified;
-  const result = await signInWithGoogle(
-    { db: db(), now: systemClock },
-    {
-      sub: providerAccountId,
-      email: typeof claims.email === 'string' ? claims.email : null,
-      email_verified: typeof verified === 'boolean' || typeof verified === 'string' ? verified : null,
-      name: typeof claims.name === 'string' ? claims.name : null,
-      linkToUserId,
-      timeZone: jar?.get(signInZoneCookie)?.value,
-    },
-  );
+  let result: Awaited<ReturnType<typeof signInWithGoogle>>;
+  try {
+    result = await signInWithGoogle(
+      { db: db(), now: systemClock },
+      {
+        sub: providerAccountId,
+        email: typeof claims.email === 'string' ? claims.email : null,
+        email_verified: typeof verified === 'boolean' || typeof verified === 'string' ? verified : null,
+        name: typeof claims.name === 'string' ? claims.name : null,
+        linkToUserId,
+        timeZone: jar?.get(signInZoneCookie)?.value,
+      },
+    );
+  } catch (error) {
+    // The database went away mid-sign-in, or a claim no schema accepts: back to the sign-in page
+    // with "did not finish, try again" (a throw here would end on next-auth's own error page).
+    logger.error({ err: error }, 'google sign-in failed');
+    return '/signin?error=Callback';
+  }
   if (result.outcome === 'refused') {
     logger.warn({ reason: result.reason, linking: Boolean(linkToUserId) }, 'google sign-in refused');
     return linkToUserId ? `/settings?google=${result.reason}` : `/signin?error=${googleRefusals[result.reason]}`;

@@ -121,6 +121,17 @@ describe('Google sign-in with the email of an existing password account', () => 
   });
 });
 
+describe('what Google sends that Orbita cannot take', () => {
+  it('ends on the sign-in page with "try again", never an error page: nothing is written', async () => {
+    const email = uniqueEmail('odd');
+    google.signInAs({ email, sub: 'x'.repeat(300) }); // longer than any Google account id
+    const browser = new TestBrowser(appUrl);
+    expect(await signInWithGoogle(browser)).toBe(`${appUrl}/signin?error=Callback`);
+    expect(await browser.session()).toBeNull();
+    expect(await database.db.user.count({ where: { email } })).toBe(0);
+  });
+});
+
 describe('a brand-new Google account', () => {
   it("is made in the zone the sign-in page recorded from the browser, UTC when that is no zone", async () => {
     const email = uniqueEmail('new-zone');
