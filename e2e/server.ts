@@ -7,6 +7,8 @@
  *   GET  /google/events?calendar=<id>       the fake's events on that calendar (JSON array)
  *   POST /google/events?calendar=<id>       stores an event (JSON body; status, updated, etag filled in)
  *   POST /google/revoke-refresh-tokens      every refresh token → invalid_grant
+ *   POST /google/identity {email, email_verified, name}  who the next consent signs in as (fake.signInAs;
+ *                                           `{}`: back to the e2e account, verified)
  *   POST /google/expire-access-tokens       stored access tokens expire now (PostgreSQL only; 501 on PGlite)
  *   POST /sql {sql, params, write?}         runs a query (in a READ ONLY transaction unless `write`), answers the rows (PostgreSQL only)
  *   POST /admin {email}                     makes that user an admin (PostgreSQL only)
@@ -50,6 +52,12 @@ function startControlServer(google: FakeGoogle, databaseUrl: string | null) {
         const stored: FakeGoogleEvent = { ...event, status: event.status ?? 'confirmed', updated: event.updated ?? new Date().toISOString(), etag: event.etag ?? `"${Date.now()}"` };
         google.events(url.searchParams.get('calendar') ?? 'primary').set(stored.id, stored);
         return send(201, stored);
+      }
+      if (req.method === 'POST' && url.pathname === '/google/identity') {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { email?: string; email_verified?: boolean | null; name?: string };
+        return send(200, google.signInAs({ ...body, email: body.email ?? google.accountEmail }));
       }
       if (req.method === 'POST' && url.pathname === '/google/revoke-refresh-tokens') {
         google.revokeRefreshTokens();

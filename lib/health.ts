@@ -1,5 +1,27 @@
 import pg from 'pg';
 
+/**
+ * Who asks a health endpoint. Anyone (a load balancer, the internet) gets the status and the names
+ * of the checks; what failed and why (an error's text, pending migration names) goes only to an
+ * operator: a caller presenting METRICS_TOKEN, or on the web server a signed-in admin
+ * (lib/http/health-audience.ts). `orbita health`, run on the host, always says everything.
+ */
+export type HealthAudience = 'public' | 'operator';
+
+/**
+ * An error in one line for an operator: the last non-empty line of its message (a Prisma error
+ * starts with an empty line and "Invalid `prisma.$queryRaw()` invocation:", the cause comes last).
+ */
+export function errorSummary(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? (error instanceof Error ? error.name : 'unknown error');
+}
+
+/** `body`, plus `details` for an operator. */
+export function forAudience<B extends object, D extends object>(audience: HealthAudience, body: B, details: D): B | (B & D) {
+  return audience === 'operator' ? { ...body, ...details } : body;
+}
+
 export interface HealthCheck {
   name: string;
   ok: boolean;

@@ -65,7 +65,7 @@ async function main() {
   const cleanupTimer = setInterval(cleanup, c.OUTBOX_CLEANUP_INTERVAL);
   void cleanup();
 
-  const health = createHealthServer({ pool, processor, databaseUrl: database.url, pollIntervalMs: c.OUTBOX_POLL_INTERVAL });
+  const health = createHealthServer({ pool, processor, databaseUrl: database.url, pollIntervalMs: c.OUTBOX_POLL_INTERVAL, metricsToken: c.METRICS_TOKEN });
   const { host, port } = c.WORKER_HEALTH_ADDR;
   await new Promise<void>((resolve, reject) => {
     health.once('error', reject);

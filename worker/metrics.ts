@@ -4,12 +4,12 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { contentType, metricsAuthorized, renderMetrics } from '../lib/metrics';
 import { outboxTotalsFromPool } from '../lib/metrics/outbox';
+import { loopHealth, type ProcessorLiveness } from '../lib/outbox/liveness';
 import type { OutboxProcessor } from '../lib/outbox/processor';
-import { stallAfterMs } from './health';
 
 export interface MetricsServerOptions {
   pool: pg.Pool;
-  processor: Pick<OutboxProcessor, 'brokerConnected' | 'heartbeat'>;
+  processor: Pick<OutboxProcessor, 'brokerConnected'> & ProcessorLiveness;
   pollIntervalMs: number;
   /** METRICS_TOKEN: when set, GET /metrics needs `Authorization: Bearer <token>`. */
   token?: string;
@@ -18,7 +18,8 @@ export interface MetricsServerOptions {
 /**
  * The worker's metrics listener (METRICS_HOST:METRICS_PORT, default 127.0.0.1:9464):
  * GET /metrics — Prometheus text format 0.0.4 (outbox gauges read from the database per scrape);
- * GET /healthz — 200 {"status":"ok"}, 503 {"status":"stalled"} when the processor loop stopped turning.
+ * GET /healthz — 200 {"status":"ok"} or {"status":"degraded","reason":"broker unreachable"}, 503
+ * {"status":"stalled"} when the processor loop stopped turning (the same judgement as worker/health.ts).
  */
 export function createMetricsServer(options: MetricsServerOptions): http.Server {
   const outboxTotals = outboxTotalsFromPool(options.pool);
@@ -37,8 +38,8 @@ export function createMetricsServer(options: MetricsServerOptions): http.Server 
         return send(200, contentType, await renderMetrics({ role: 'worker', outboxTotals, processor: options.processor }));
       }
       if (path === '/healthz') {
-        const stalled = Date.now() - options.processor.heartbeat > stallAfterMs(options.pollIntervalMs);
-        return send(stalled ? 503 : 200, 'application/json', JSON.stringify({ status: stalled ? 'stalled' : 'ok' }));
+        const { status, reason } = loopHealth(options.processor, options.pollIntervalMs);
+        return send(status === 'stalled' ? 503 : 200, 'application/json', JSON.stringify({ status, ...(reason ? { reason } : {}) }));
       }
       return send(404, 'text/plain; charset=utf-8', 'not found: try /metrics or /healthz\n');
     } catch (error) {

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { db } from '@/lib/db/client';
+import { errorSummary, forAudience } from '@/lib/health';
+import { healthAudience } from '@/lib/http/health-audience';
 import { secured } from '@/lib/http/security-headers';
 
 export const dynamic = 'force-dynamic';
@@ -30,15 +32,16 @@ function migrationFiles(): string[] | null {
 /**
  * Readiness of the web server for a load balancer, and the last step of a restore
  * (docs/operations.md): 200 `{"status":"ready"}` when the database answers and every committed
- * migration is applied; 503 with what is wrong otherwise (database unreachable, or the pending
- * migrations: run `npm run db:migrate`). `/api/health` stays the plain liveness ping.
+ * migration is applied; 503 naming the check that failed otherwise (database unreachable, or
+ * migrations pending: run `npm run db:migrate`), and for METRICS_TOKEN or an admin what exactly
+ * (the error, the pending migrations). `/api/health` stays the plain liveness ping.
  */
-export const GET = secured(async () => {
+export const GET = secured(async (req: Request) => {
   try {
     await db().$queryRaw`SELECT 1`;
   } catch (error) {
     return Response.json(
-      { status: 'unavailable', checks: { database: 'unreachable' }, error: (error as Error).message.split('\n')[0] },
+      forAudience(await healthAudience(req), { status: 'unavailable', checks: { database: 'unreachable' } }, { error: errorSummary(error) }),
       { status: 503, headers: { 'cache-control': 'no-store' } },
     );
   }
@@ -57,7 +60,7 @@ export const GET = secured(async () => {
   const checks = { database: 'ok', migrations: files === null ? 'unknown (migration files not found)' : pending.length ? 'pending' : 'up to date' };
   if (pending.length) {
     return Response.json(
-      { status: 'unavailable', checks, pending, error: `${pending.length} migration(s) pending: run npm run db:migrate` },
+      forAudience(await healthAudience(req), { status: 'unavailable', checks }, { pending, error: `${pending.length} migration(s) pending: run npm run db:migrate` }),
       { status: 503, headers: { 'cache-control': 'no-store' } },
     );
   }

@@ -4,8 +4,18 @@ import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { buttonClass, Field } from '@/components/field';
+import { signInCookieMaxAgeSeconds, signInZoneCookie } from '@/lib/identity/sign-in-cookies';
 
-export function SignInForm({ google }: { google: boolean }) {
+/** Google sign-in: the browser's zone goes along (a new account is made in it), then off to Google. */
+function continueWithGoogle() {
+  // IANA names (Europe/Berlin, Etc/GMT+5) are valid cookie values as they are; the server checks the name.
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone) document.cookie = `${signInZoneCookie}=${zone}; Path=/; Max-Age=${signInCookieMaxAgeSeconds}; SameSite=Lax`;
+  void signIn('google', { callbackUrl: '/today' });
+}
+
+/** `notice`: why the last attempt failed, from the page's `?error=` (a refused Google sign-in). */
+export function SignInForm({ google, notice = null }: { google: boolean; notice?: string | null }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -33,6 +43,11 @@ export function SignInForm({ google }: { google: boolean }) {
 
   return (
     <div className="space-y-4">
+      {notice ? (
+        <p role="alert" data-testid="sign-in-notice" className="text-sm text-red-700 dark:text-red-400">
+          {notice}
+        </p>
+      ) : null}
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
         <Field label="Email" name="email" type="email" autoComplete="email" required />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required />
@@ -48,7 +63,7 @@ export function SignInForm({ google }: { google: boolean }) {
       {google ? (
         <button
           type="button"
-          onClick={() => signIn('google', { callbackUrl: '/today' })}
+          onClick={continueWithGoogle}
           className="w-full rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-700"
         >
           Continue with Google

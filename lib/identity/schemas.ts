@@ -28,6 +28,24 @@ export type CreateUserInput = z.input<typeof createUserSchema>;
 
 export const signUpSchema = createUserSchema.extend({ email: emailSchema, password: passwordSchema });
 
+/**
+ * A finished Google sign-in (lib/identity/google-sign-in.ts): the verified ID token's claims, plus
+ * what the browser brought along.
+ */
+export const googleSignInSchema = z.object({
+  /** Google's stable account id (the ID token's `sub`). */
+  sub: z.string().trim().min(1, 'the Google account id is missing').max(255),
+  email: z.string().nullish(),
+  /** Google's `email_verified` claim: only `true` (or the string "true") counts as verified. */
+  email_verified: z.union([z.boolean(), z.string()]).nullish(),
+  name: z.string().nullish(),
+  /** Set by Settings → "Link Google sign-in": link to this signed-in user, whatever the email. */
+  linkToUserId: z.uuid().nullish(),
+  /** The browser's zone, recorded by the sign-in page; anything but a known IANA zone means UTC. */
+  timeZone: z.string().nullish(),
+});
+export type GoogleSignInInput = z.input<typeof googleSignInSchema>;
+
 export const tokenScopes = ['read', 'write'] as const;
 export type TokenScope = (typeof tokenScopes)[number];
 

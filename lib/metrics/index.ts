@@ -191,7 +191,15 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
  * `Authorization: Bearer <token>` (compared in constant time).
  */
 export function metricsAuthorized(authorization: string | null | undefined, token: string | undefined): boolean {
-  if (!token) return true;
+  return !token || presentsMetricsToken(authorization, token);
+}
+
+/**
+ * Whether the request carries `Authorization: Bearer <METRICS_TOKEN>` (constant-time); never when no
+ * token is configured. What the health endpoints ask before they show details (lib/health.ts).
+ */
+export function presentsMetricsToken(authorization: string | null | undefined, token: string | undefined): boolean {
+  if (!token) return false;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   return !!match && timingSafeEqual(digest(match[1]), digest(token));
 }

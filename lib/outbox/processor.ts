@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { guardPool } from '../db/pg';
 import { outboxDeadLettered, outboxPublished, outboxPublishFailures } from '../metrics';
 import type { OutboxRow } from './events';
+import type { BrokerOutage } from './liveness';
 import type { Publisher } from './publisher';
 import { claimBatch, extendLeases, markFailed, markPublished, refreshStaleStatistics, releaseLeases } from './store';
 
@@ -40,6 +41,8 @@ export class OutboxProcessor {
   readonly counters: ProcessorCounters = { published: 0, failed: 0, dead: 0 };
   /** When the loop last made progress (for stall detection in /healthz). */
   heartbeat = Date.now();
+  /** While the broker cannot be reached: /healthz then says "degraded: broker unreachable" (lib/outbox/liveness.ts). */
+  brokerOutage: BrokerOutage | null = null;
 
   private readonly pool: pg.Pool;
   private listener: pg.Client | null = null;
@@ -200,10 +203,14 @@ export class OutboxProcessor {
     try {
       await publisher.connect();
       this.brokerBackoffMs = 1000;
+      this.brokerOutage = null;
       this.options.logger.info({ publisher: publisher.name }, 'broker connected');
       return true;
     } catch (error) {
-      this.options.logger.warn({ err: (error as Error).message, retry_in_ms: this.brokerBackoffMs }, 'broker unavailable; events stay pending');
+      const message = (error as Error).message || String(error);
+      const now = Date.now();
+      this.brokerOutage = { since: this.brokerOutage?.since ?? now, error: message, retryAt: now };
+      this.options.logger.warn({ err: message, retry_in_ms: this.brokerBackoffMs }, 'broker unavailable; events stay pending');
       return false;
     }
   }
@@ -217,7 +224,9 @@ export class OutboxProcessor {
         void this.listen();
       }
       if (!(await this.ensureBroker())) {
-        await this.sleep(this.brokerBackoffMs * (0.8 + Math.random() * 0.4));
+        const backoffMs = this.brokerBackoffMs * (0.8 + Math.random() * 0.4);
+        if (this.brokerOutage) this.brokerOutage.retryAt = Date.now() + backoffMs;
+        await this.sleep(backoffMs);
         this.brokerBackoffMs = Math.min(this.brokerBackoffMs * 2, maxBrokerBackoffMs);
         continue;
       }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { testServerUrl } from '../helpers/database';
 import { insertEvents, outboxFixture } from '../helpers/outbox';
 import { freePort, startTsProcess } from '../helpers/process';
+import type { BrokerOutage } from '../../lib/outbox/liveness';
 import { startMetricsServer } from '../../worker/metrics';
 import { parseExposition, sampleValue } from './exposition';
 
@@ -14,7 +15,7 @@ const fixture = outboxFixture();
 describe('the worker metrics listener (in process)', () => {
   it('serves /metrics and /healthz, asks for the token when METRICS_TOKEN is set, and closes', async () => {
     const port = await freePort();
-    const processor = { brokerConnected: true, heartbeat: Date.now() };
+    const processor: { brokerConnected: boolean; heartbeat: number; brokerOutage?: BrokerOutage } = { brokerConnected: true, heartbeat: Date.now() };
     const server = await startMetricsServer({ pool: fixture.pool, processor, pollIntervalMs: 1000, host: '127.0.0.1', port, logger: silent, token: 'w0rker' });
     expect(server?.address).toBe(`127.0.0.1:${port}`);
     const base = `http://127.0.0.1:${port}`;
@@ -35,6 +36,11 @@ describe('the worker metrics listener (in process)', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
     processor.heartbeat = Date.now() - 120_000;
     expect((await fetch(`${base}/healthz`)).status).toBe(503);
+    // Quiet for 35 s because it sleeps out a broker backoff: degraded, not stalled (lib/outbox/liveness.ts).
+    Object.assign(processor, { brokerConnected: false, heartbeat: Date.now() - 35_000, brokerOutage: { since: Date.now() - 70_000, error: 'connect ECONNREFUSED', retryAt: Date.now() + 1000 } });
+    const degraded = await fetch(`${base}/healthz`);
+    expect(degraded.status).toBe(200);
+    expect(await degraded.json()).toEqual({ status: 'degraded', reason: 'broker unreachable' });
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);
 

@@ -24,6 +24,10 @@ async function startWorker(env: Record<string, string>) {
 
 const insertEvents = (prefix: string, count: number) => insertEventsInto(fixture.pool, prefix, count, 25);
 
+const metricsToken = 'worker-health-secret';
+const asOperator = { authorization: `Bearer ${metricsToken}` };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe.skipIf(!postgres)('worker process', () => {
   it('without RABBITMQ_URL says loudly that it only logs events; /healthz has the stats; SIGTERM exits 0', async () => {
     await insertEvents('dev', 5);
@@ -46,12 +50,12 @@ describe.skipIf(!postgres)('worker process', () => {
     expect(worker.logs.some((l) => l.msg === 'worker stopped')).toBe(true);
   });
 
-  it('/readyz answers 503 while the database is unreachable and 200 again after', async () => {
+  it('/readyz answers 503 while the database is unreachable and 200 again after; the error only with METRICS_TOKEN', async () => {
     const target = new URL(fixture.database.url);
     const proxy = await new TcpProxy(Number(target.port || 5432), target.hostname).up();
     fixture.cleanup.push(() => proxy.down());
     const viaProxy = Object.assign(new URL(fixture.database.url), { port: String(proxy.port) }).toString();
-    const { worker, base } = await startWorker({ DATABASE_URL: viaProxy });
+    const { worker, base } = await startWorker({ DATABASE_URL: viaProxy, METRICS_TOKEN: metricsToken, METRICS_PORT: '0' });
 
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     await proxy.down();
@@ -59,12 +63,77 @@ describe.skipIf(!postgres)('worker process', () => {
     expect(worker.child.exitCode, worker.output()).toBeNull(); // the outage must not kill the worker
     const down = await fetch(`${base}/readyz`);
     expect(down.status).toBe(503);
-    expect(await down.json()).toMatchObject({ status: 'unavailable', error: expect.any(String) });
-    expect((await fetch(`${base}/healthz`)).status).toBe(200); // the loop is alive; the database is what is down
+    expect(await down.json()).toEqual({ status: 'unavailable', checks: { database: 'unreachable' } });
+    const detailed = await fetch(`${base}/readyz`, { headers: asOperator });
+    expect(await detailed.json()).toMatchObject({ status: 'unavailable', checks: { database: 'unreachable' }, error: expect.stringMatching(/refused|connect/i) });
+    // The loop is alive; the database is what is down.
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    const body = (await health.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ status: 'degraded', reason: 'database unreachable' });
+    expect(body).not.toHaveProperty('database_error');
+    expect(await (await fetch(`${base}/healthz`, { headers: asOperator })).json()).toMatchObject({ database_error: expect.any(String) });
 
     await proxy.up();
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
+
+  // Issue 18 §5. The reconnect backoff climbs 1, 2, 4, 8, 16 s to its 30 s cap (each ± 20 %), so
+  // within a minute the worker sleeps up to 36 s between attempts: longer than /healthz's 30 s stall
+  // limit. A worker waiting out an outage is "degraded: broker unreachable", never "stalled".
+  it.skipIf(!broker)('a 60 s broker outage: /healthz says degraded (broker unreachable), never stalled, then ok again', async () => {
+    const target = new URL(broker as string);
+    const proxy = await new TcpProxy(Number(target.port || 5672), target.hostname).up();
+    fixture.cleanup.push(() => proxy.down());
+    const consumer = await startConsumer(broker as string, 'outage.#');
+    fixture.cleanup.push(consumer.close);
+    const viaProxy = Object.assign(new URL(broker as string), { port: String(proxy.port) }).toString();
+    const { worker, base } = await startWorker({ RABBITMQ_URL: viaProxy, METRICS_TOKEN: metricsToken, METRICS_PORT: '0' });
+    await worker.waitForLog((l) => l.msg === 'broker connected');
+    const healthz = async (headers: Record<string, string> = {}): Promise<Record<string, unknown> & { http: number; status?: unknown; reason?: unknown }> => {
+      const response = await fetch(`${base}/healthz`, { headers });
+      return { ...((await response.json()) as Record<string, unknown>), http: response.status };
+    };
+    expect(await healthz()).toMatchObject({ http: 200, status: 'ok', broker_connected: true });
+
+    await proxy.down(); // the broker is unreachable for this worker (the machine's RabbitMQ stays up)
+    const cut = Date.now();
+    await insertEvents('outage', 10); // written during the outage: they wait
+    const seen: { at: number; http: number; status: unknown; reason: unknown }[] = [];
+    while (Date.now() - cut < 60_000) {
+      const { http, status, reason, ...rest } = await healthz();
+      expect(rest).not.toHaveProperty('broker_error'); // the error's text is for an operator
+      seen.push({ at: Math.round((Date.now() - cut) / 1000), http, status, reason });
+      await sleep(1000);
+    }
+    const during = seen.filter((s) => s.at >= 3); // the cut is noticed within a poll or two
+    expect(during.filter((s) => s.http !== 200 || s.status !== 'degraded' || s.reason !== 'broker unreachable'), JSON.stringify(seen)).toEqual([]);
+    // The outage reached the long sleeps the old stall check mistook for a stall.
+    expect(worker.logs.some((l) => l.msg === 'broker unavailable; events stay pending' && Number(l.retry_in_ms) >= 30_000), worker.output().slice(-3000)).toBe(true);
+    expect(await healthz(asOperator)).toMatchObject({
+      http: 200,
+      status: 'degraded',
+      broker_connected: false,
+      broker_error: expect.any(String),
+      broker_unreachable_seconds: expect.any(Number),
+      pending: 10,
+    });
+    expect(consumer.received).toHaveLength(0);
+
+    // Back: the worker reconnects when its current backoff ends (≤ 36 s), publishes, and says ok.
+    await proxy.up();
+    const back = Date.now();
+    const after: { http: number; status: unknown }[] = [];
+    let last = await healthz();
+    while (last.status !== 'ok' && Date.now() - back < 45_000) {
+      after.push({ http: last.http, status: last.status });
+      await sleep(1000);
+      last = await healthz();
+    }
+    expect(last).toMatchObject({ http: 200, status: 'ok', broker_connected: true });
+    expect(after.filter((s) => s.http !== 200 || s.status === 'stalled'), JSON.stringify(after)).toEqual([]);
+    await consumer.waitFor(10, 30_000);
+  }, 180_000);
 
   it.skipIf(!broker)('a worker SIGKILLed mid-batch: another worker publishes its leased rows after the lease', async () => {
     const consumer = await startConsumer(broker as string, 'kill.#');

@@ -1,3 +1,4 @@
+import { createPublicKey, type JsonWebKey, verify } from 'node:crypto';
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,34 @@ const event = (id: string | undefined, start: string, end: string, extra: calend
   start: { dateTime: start },
   end: { dateTime: end },
   ...extra,
+});
+
+describe('sign-in identity: signed ID tokens, JWKS, userinfo', () => {
+  it('signs the chosen identity into an RS256 ID token its JWKS verifies, and userinfo says the same', async () => {
+    const identity = fake.signInAs({ email: 'someone.else@example.com', email_verified: false, name: 'Someone Else' });
+    const code = fake.issueCode({ redirectUri: REDIRECT, scope: 'openid email profile' });
+    fake.signInAs({ email: 'later@example.com' }); // a code keeps the identity it was issued for
+    const { tokens } = await oauthClient().getToken({ code });
+    const [header, payload, signature] = tokens.id_token!.split('.');
+    const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>;
+    expect(decode(header)).toMatchObject({ alg: 'RS256' });
+    expect(decode(payload)).toMatchObject({ iss: 'https://accounts.google.com', aud: fake.clientId, ...identity, email_verified: false });
+
+    const { keys } = (await (await fetch(`${fake.url}/oauth2/v3/certs`)).json()) as { keys: (JsonWebKey & { kid: string })[] };
+    const key = keys.find((k) => k.kid === decode(header).kid)!;
+    const publicKey = createPublicKey({ key, format: 'jwk' });
+    expect(verify('sha256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
+    expect(verify('sha256', Buffer.from(`${header}.${payload}x`), publicKey, Buffer.from(signature, 'base64url'))).toBe(false);
+
+    const userinfo = await fetch(`${fake.url}/oauth2/v3/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(await userinfo.json()).toEqual(identity);
+    expect((await fetch(`${fake.url}/oauth2/v3/userinfo`)).status).toBe(401);
+
+    // No claim at all when asked (null), and reset() goes back to the account's own, verified identity.
+    expect(fake.signInAs({ email: 'x@example.com', email_verified: null })).not.toHaveProperty('email_verified');
+    fake.reset();
+    expect(fake.identity).toMatchObject({ email: fake.accountEmail, email_verified: true });
+  });
 });
 
 describe('OAuth token endpoint (google-auth-library OAuth2Client)', () => {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
  *   POST /o/oauth2/v2/auth/approve    the consent form's target → 302 to redirect_uri
  *   POST /token                       authorization_code (PKCE S256) and refresh_token grants
  *   POST /revoke?token=               revokes an access or refresh token
+ *   GET  /oauth2/v3/certs             the JWKS the ID tokens are signed with (RS256)
+ *   GET  /oauth2/v3/userinfo          the signed-in identity (OpenID Connect userinfo)
  *   GET  /calendar/v3/users/me/calendarList
  *   GET  /calendar/v3/calendars/{calendarId}
  *   GET|POST /calendar/v3/calendars/{calendarId}/events
@@ -42,6 +44,15 @@ export interface FakeGoogleCalendar {
   timeZone: string;
 }
 
+/** The Google identity a consent signs in as: what the ID token and the userinfo endpoint say. */
+export interface FakeGoogleIdentity {
+  sub: string;
+  email: string;
+  /** Left out of the ID token and userinfo when undefined. */
+  email_verified?: boolean;
+  name?: string;
+}
+
 export interface FakeGoogleOptions {
   port?: number;
   clientId?: string;
@@ -66,6 +77,10 @@ export interface FakeGoogle {
   clientId: string;
   clientSecret: string;
   accountEmail: string;
+  /** Who the next consent signs in as (default: `accountEmail`, verified). Codes keep the identity they were issued for. */
+  identity: FakeGoogleIdentity;
+  /** Sets `identity`; `sub` defaults to one derived from the email, `email_verified` to true (null: no such claim). */
+  signInAs(identity: { email: string; email_verified?: boolean | null; name?: string; sub?: string }): FakeGoogleIdentity;
   calendars: Map<string, FakeGoogleCalendar>;
   events(calendarId: string): Map<string, FakeGoogleEvent>;
   requests: FakeGoogleRequest[];
@@ -73,7 +88,7 @@ export interface FakeGoogle {
   latencyMs: number;
   revokeRefreshTokens(): void;
   expireSyncTokens(): void;
-  issueCode(input: { redirectUri: string; codeChallenge?: string; scope?: string }): string;
+  issueCode(input: { redirectUri: string; codeChallenge?: string; scope?: string; nonce?: string }): string;
   tokenGrants: { grant_type: string; at: number }[];
   reset(): void;
   close(): Promise<void>;
@@ -226,6 +241,8 @@ interface CodeGrant {
   codeChallenge?: string;
   codeChallengeMethod?: string;
   scope: string;
+  identity: FakeGoogleIdentity;
+  nonce?: string;
   expiresAt: number;
   used: boolean;
 }
@@ -268,8 +285,19 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
   const syncTokens = new Map<string, { calendarId: string; seq: number }>();
   const pageTokens = new Map<string, Page>();
   const codes = new Map<string, CodeGrant>();
-  const accessTokens = new Map<string, { expiresAt: number; scope: string; revoked: boolean }>();
-  const refreshTokens = new Map<string, { scope: string; revoked: boolean }>();
+  const accessTokens = new Map<string, { expiresAt: number; scope: string; revoked: boolean; identity: FakeGoogleIdentity }>();
+  const refreshTokens = new Map<string, { scope: string; revoked: boolean; identity: FakeGoogleIdentity }>();
+  // ID tokens are signed like Google's (RS256, a key published as a JWKS), so a client can verify them.
+  const signingKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyId = `fake-google-${randomBytes(4).toString('hex')}`;
+  const jwks = { keys: [{ ...signingKeys.publicKey.export({ format: 'jwk' }), kid: keyId, alg: 'RS256', use: 'sig' }] };
+  const identityFor = (input: { email: string; email_verified?: boolean | null; name?: string; sub?: string }): FakeGoogleIdentity => ({
+    sub: input.sub ?? createHash('sha256').update(input.email).digest('hex').slice(0, 21),
+    email: input.email,
+    ...(input.email_verified !== null ? { email_verified: input.email_verified ?? true } : {}),
+    ...(input.name !== undefined ? { name: input.name } : {}),
+  });
+  const defaultIdentity = identityFor({ email: accountEmail });
   const requests: FakeGoogleRequest[] = [];
   const tokenGrants: { grant_type: string; at: number }[] = [];
   let faults: { method?: string; path?: RegExp; status: number; reason?: string; remaining: number }[] = [];
@@ -332,32 +360,32 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
 
   // ---------- OAuth ----------
 
-  const issueTokens = (scope: string, withRefresh: boolean): Obj => {
+  const issueTokens = (scope: string, withRefresh: boolean, identity: FakeGoogleIdentity, nonce?: string): Obj => {
     const access = token('ya29.fake-');
-    accessTokens.set(access, { expiresAt: Date.now() + accessTokenTtl * 1000, scope, revoked: false });
+    accessTokens.set(access, { expiresAt: Date.now() + accessTokenTtl * 1000, scope, revoked: false, identity });
     const out: Obj = { access_token: access, expires_in: accessTokenTtl, scope, token_type: 'Bearer' };
     if (withRefresh) {
       const refresh = token('1//fake-');
-      refreshTokens.set(refresh, { scope, revoked: false });
+      refreshTokens.set(refresh, { scope, revoked: false, identity });
       out.refresh_token = refresh;
     }
     const scopes = scope.split(' ');
     if (scopes.includes('openid') || scopes.includes('email')) {
       const now = Math.floor(Date.now() / 1000);
-      const header = b64url(JSON.stringify({ alg: 'RS256', kid: 'fake-google', typ: 'JWT' }));
+      const header = b64url(JSON.stringify({ alg: 'RS256', kid: keyId, typ: 'JWT' }));
       const payload = b64url(
         JSON.stringify({
           iss: 'https://accounts.google.com',
           azp: clientId,
           aud: clientId,
-          sub: createHash('sha256').update(accountEmail).digest('hex').slice(0, 21),
-          email: accountEmail,
-          email_verified: true,
+          ...identity,
+          ...(nonce ? { nonce } : {}),
           iat: now,
           exp: now + accessTokenTtl,
         }),
       );
-      out.id_token = `${header}.${payload}.${b64url('fake-signature')}`;
+      const signature = sign('sha256', Buffer.from(`${header}.${payload}`), signingKeys.privateKey).toString('base64url');
+      out.id_token = `${header}.${payload}.${signature}`;
     }
     return out;
   };
@@ -368,6 +396,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
     codeChallengeMethod?: string;
     scope?: string;
     clientId?: string;
+    nonce?: string;
   }): string => {
     const code = token('4/fake-');
     codes.set(code, {
@@ -376,6 +405,8 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
       codeChallenge: input.codeChallenge || undefined,
       codeChallengeMethod: input.codeChallenge ? (input.codeChallengeMethod ?? 'S256') : undefined,
       scope: input.scope ?? `${CALENDAR_SCOPE} openid email`,
+      identity: fake.identity,
+      nonce: input.nonce || undefined,
       expiresAt: Date.now() + CODE_TTL_MS,
       used: false,
     });
@@ -414,12 +445,12 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
         if (computed !== grant.codeChallenge) throw oauthError(400, 'invalid_grant', 'Invalid code verifier.');
       }
       grant.used = true;
-      return issueTokens(grant.scope, true);
+      return issueTokens(grant.scope, true, grant.identity, grant.nonce);
     }
     if (grantType === 'refresh_token') {
       const rt = refreshTokens.get(form.get('refresh_token') ?? '');
       if (!rt || rt.revoked) throw oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
-      return issueTokens(rt.scope, false);
+      return issueTokens(rt.scope, false, rt.identity);
     }
     throw oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType}`);
   };
@@ -451,7 +482,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
       return errorPage('Error 400: invalid_request. Invalid code_challenge_method');
     const scope = q.get('scope') ?? '';
     if (!scope) return errorPage('Error 400: invalid_request. Missing required parameter: scope');
-    const hidden = ['client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'access_type', 'prompt']
+    const hidden = ['client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'access_type', 'prompt']
       .filter((k) => q.get(k) !== null)
       .map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(q.get(k)!)}">`)
       .join('');
@@ -464,7 +495,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
       200,
       'Sign in - Google Accounts',
       `<main><h1>Orbita wants to access your Google Account</h1>` +
-        `<p id="account">${escapeHtml(accountEmail)}</p>` +
+        `<p id="account">${escapeHtml(fake.identity.email)}</p>` +
         `<p>This will allow Orbita to:</p><ul id="scopes">${scopes}</ul>` +
         `<form method="post" action="/o/oauth2/v2/auth/approve">${hidden}` +
         `<button type="submit" name="decision" value="deny">Deny</button> ` +
@@ -486,6 +517,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
         codeChallenge: form.get('code_challenge') ?? undefined,
         codeChallengeMethod: form.get('code_challenge_method') ?? undefined,
         scope: scope.split(/[ ,]+/).filter(Boolean).join(' '),
+        nonce: form.get('nonce') ?? undefined,
       });
       target.searchParams.set('code', code);
       if (state !== null) target.searchParams.set('state', state);
@@ -524,6 +556,15 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
       });
     if (!t.scope.split(' ').some((s) => s.startsWith(CALENDAR_SCOPE)))
       throw apiError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.');
+  };
+
+  /** OpenID Connect userinfo: the identity behind an access token issued with openid/email/profile. */
+  const handleUserinfo = (req: IncomingMessage): Obj => {
+    const h = req.headers.authorization;
+    const t = h && /^Bearer /i.test(h) ? accessTokens.get(h.slice(7).trim()) : undefined;
+    if (!t || t.revoked || t.expiresAt <= Date.now()) throw new HttpError(401, { error: 'invalid_request', error_description: 'Invalid Credentials' });
+    if (!t.scope.split(' ').some((s) => ['openid', 'email', 'profile'].includes(s))) throw new HttpError(403, { error: 'insufficient_scope' });
+    return { ...t.identity };
   };
 
   const intParam = (q: URLSearchParams, name: string, def: number, max: number): number => {
@@ -792,6 +833,11 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
     clientId,
     clientSecret,
     accountEmail,
+    identity: defaultIdentity,
+    signInAs(input) {
+      fake.identity = identityFor(input);
+      return fake.identity;
+    },
     calendars,
     events: (calendarId) => storeOf(calendarId),
     requests,
@@ -817,6 +863,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
       tokenGrants.length = 0;
       faults = [];
       fake.latencyMs = 0;
+      fake.identity = defaultIdentity;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -893,6 +940,10 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
         if (a) a.revoked = true;
         if (r) r.revoked = true;
         json(200, {});
+      } else if (path === '/oauth2/v3/certs' && method === 'GET') {
+        json(200, jwks);
+      } else if (path === '/oauth2/v3/userinfo' && (method === 'GET' || method === 'POST')) {
+        json(200, handleUserinfo(req));
       } else if (path.startsWith('/calendar/v3/')) {
         if (parseFailed) throw apiError(400, 'parseError', 'Parse Error');
         const segs = path
